@@ -1,0 +1,60 @@
+# IL-2 patient-education assistant. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+
+# Rasa would otherwise send usage data and crash reports to its servers: never from a clinic.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+export PYTHONWARNINGS := ignore
+
+.PHONY: help setup venv spacy answers nlu model run test eval lint clean
+
+help:
+	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
+	@echo "make test   set everything up, then run the whole test suite"
+	@echo "make eval   accuracy on the held-out test set (fails below the quality bars)"
+	@echo "make lint   ruff and mypy"
+
+venv: $(STAMP)
+$(STAMP): requirements.lock
+	@PY310=$$(scripts/find-python310.sh) && echo "Using $$PY310" && \
+	  { [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || $$PY310 -m venv --clear $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+spacy: venv
+	$(PY) -m bot spacy build
+
+answers: venv
+	$(PY) -m bot answers load
+
+nlu: venv
+	$(PY) -m bot nlu generate
+
+model: spacy nlu
+	$(PY) -m bot model ensure
+
+setup: answers model
+
+run: setup
+	scripts/run.sh "$$($(PY) -m bot model path)"
+
+test: setup
+	$(PY) -m pytest
+
+eval: setup
+	$(PY) -m bot eval --model "$$($(PY) -m bot model path)"
+
+lint: venv
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/mypy bot actions
+
+clean:
+	rm -rf build models var reports .pytest_cache

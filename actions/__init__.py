@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from Rasa's tracker and dispatcher to `bot/`."""

@@ -1,0 +1,57 @@
+"""Actions for the safety routes: emergency, clinical referral, bad input, unsure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from actions.common import OutcomeAction, assistant, faq_candidates
+from bot.dialogue import Outcome
+from bot.triage import InputProblem, triage
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+
+
+class ActionEmergency(OutcomeAction):
+    """Red-flag symptoms: tell the person to get emergency help now."""
+
+    action_name = "action_emergency"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """The emergency reply."""
+        return assistant().emergency()
+
+
+class ActionClinicalReferral(OutcomeAction):
+    """A personal clinical decision: general education where clear, then the care team."""
+
+    action_name = "action_clinical_referral"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """Referral, never a yes/no or a dose."""
+        return assistant().clinical_referral(faq_candidates(tracker))
+
+
+class ActionBadInput(OutcomeAction):
+    """Empty, too long, emoji-only, other-language or command-like messages."""
+
+    action_name = "action_bad_input"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """A polite explanation of what the assistant can read."""
+        problem = triage(tracker.latest_message.get("text")).problem
+        return assistant().bad_input(problem or InputProblem.NO_WORDS)
+
+
+class ActionFallback(OutcomeAction):
+    """The model is unsure: offer likely answers or topics, and keep the question (redacted)."""
+
+    action_name = "action_fallback"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """'Did you mean' buttons when there are plausible answers, else the topic menu."""
+        candidates = faq_candidates(tracker)
+        text = tracker.latest_message.get("text") or ""
+        if text and not text.startswith("/"):
+            assistant().note_unanswered(text, candidates)
+        return assistant().did_you_mean(sorted(candidates, key=lambda c: c.confidence, reverse=True))

@@ -1,0 +1,1 @@
+"""The curated answer base: YAML source files, their validation, and the SQL store."""

@@ -1,0 +1,215 @@
+"""The answer store: loads curated entries into SQL and reads answers back at run time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.answers.entries import AnswerEntry, Source
+from bot.answers.models import AnswerRow, AnswerVersionRow, Base, TopicRow, UnansweredQuestionRow
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The current version of an answer, as the dialogue shows it."""
+
+    id: str
+    topic: str
+    title: str
+    answer: str
+    detail: str | None
+    sources: tuple[Source, ...]
+    follow_ups: dict[str, str]
+    reviewed_on: date
+    version: int
+
+
+@dataclass
+class LoadReport:
+    """What a load changed, by answer id."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.retired)} retired"
+        )
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for `database_url`; creates the folder of an SQLite file if needed."""
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(database_url, future=True, pool_pre_ping=True)
+
+
+class AnswerStore:
+    """Repository over the answer tables. Every query is parameterised by SQLAlchemy."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create_schema(self) -> None:
+        """Create missing tables (idempotent)."""
+        Base.metadata.create_all(self._engine)
+
+    def load(self, entries: Iterable[AnswerEntry]) -> LoadReport:
+        """Upsert validated entries in one transaction; answers no longer in the files are retired."""
+        self.create_schema()
+        report = LoadReport()
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with Session(self._engine, future=True) as session, session.begin():
+            seen: set[str] = set()
+            for position, entry in enumerate(entries):
+                seen.add(entry.id)
+                self._upsert_topic(session, entry)
+                self._upsert_answer(session, entry, position, now, report)
+            for row in session.execute(select(AnswerRow).where(AnswerRow.active.is_(True))).scalars():
+                if row.id not in seen:
+                    row.active = False
+                    report.retired.append(row.id)
+        return report
+
+    @staticmethod
+    def _upsert_topic(session: Session, entry: AnswerEntry) -> None:
+        topic = session.get(TopicRow, entry.topic)
+        if topic is None:
+            session.add(TopicRow(key=entry.topic, title=entry.topic_title))
+            session.flush()
+        elif topic.title != entry.topic_title:
+            topic.title = entry.topic_title
+
+    @staticmethod
+    def _upsert_answer(
+        session: Session, entry: AnswerEntry, position: int, now: datetime, report: LoadReport
+    ) -> None:
+        row = session.get(AnswerRow, entry.id)
+        content_hash = entry.content_hash()
+        if row is not None:
+            current = session.get(AnswerVersionRow, (entry.id, row.current_version))
+            row.position, row.topic = position, entry.topic
+            if current is not None and current.content_hash == content_hash and row.active:
+                report.unchanged.append(entry.id)
+                return
+            version = row.current_version + 1
+            report.updated.append(entry.id)
+        else:
+            version = 1
+            row = AnswerRow(id=entry.id, topic=entry.topic, current_version=version, position=position)
+            session.add(row)
+            report.added.append(entry.id)
+        session.add(
+            AnswerVersionRow(
+                answer_id=entry.id,
+                version=version,
+                title=entry.title,
+                answer=entry.answer,
+                detail=entry.detail,
+                sources_json=json.dumps([s.as_dict() for s in entry.sources]),
+                follow_ups_json=json.dumps(entry.follow_ups, sort_keys=True),
+                reviewed_by=entry.reviewed_by,
+                reviewed_on=entry.reviewed_on,
+                content_hash=content_hash,
+                loaded_at=now,
+            )
+        )
+        session.flush()
+        row.current_version, row.active = version, True
+
+    def get(self, answer_id: str) -> StoredAnswer | None:
+        """The current version of an active answer, or None."""
+        answers = self._select_current(AnswerRow.id == answer_id)
+        return answers[0] if answers else None
+
+    def in_topic(self, topic: str) -> list[StoredAnswer]:
+        """Active answers of a topic, in file order."""
+        return self._select_current(AnswerRow.topic == topic)
+
+    def topics(self, *, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+        """(key, title) of topics with active answers, in file order."""
+        excluded = list(exclude)
+        query = (
+            select(TopicRow.key, TopicRow.title)
+            .join(AnswerRow, AnswerRow.topic == TopicRow.key)
+            .where(AnswerRow.active.is_(True), TopicRow.key.not_in(excluded))
+            .group_by(TopicRow.key, TopicRow.title)
+            .order_by(func.min(AnswerRow.position))
+        )
+        with Session(self._engine, future=True) as session:
+            return [(key, title) for key, title in session.execute(query)]
+
+    def history(self, answer_id: str) -> list[tuple[int, str, datetime]]:
+        """(version, answer text, loaded at) of every stored version, oldest first."""
+        query = (
+            select(AnswerVersionRow.version, AnswerVersionRow.answer, AnswerVersionRow.loaded_at)
+            .where(AnswerVersionRow.answer_id == answer_id)
+            .order_by(AnswerVersionRow.version)
+        )
+        with Session(self._engine, future=True) as session:
+            return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+    def record_unanswered(self, redacted_text: str, best_guess: str | None, confidence: float | None) -> None:
+        """Keep an already redacted question the assistant could not answer."""
+        with Session(self._engine, future=True) as session, session.begin():
+            session.add(
+                UnansweredQuestionRow(
+                    asked_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                    redacted_text=redacted_text,
+                    best_guess=best_guess,
+                    confidence=confidence,
+                )
+            )
+
+    def unanswered(self, limit: int = 50) -> list[tuple[datetime, str, str | None, float | None]]:
+        """Most recent unanswered questions, newest first."""
+        query = (
+            select(
+                UnansweredQuestionRow.asked_at,
+                UnansweredQuestionRow.redacted_text,
+                UnansweredQuestionRow.best_guess,
+                UnansweredQuestionRow.confidence,
+            )
+            .order_by(UnansweredQuestionRow.id.desc())
+            .limit(limit)
+        )
+        with Session(self._engine, future=True) as session:
+            return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+    def _select_current(self, condition: object) -> list[StoredAnswer]:
+        query = (
+            select(AnswerRow.id, AnswerRow.topic, AnswerVersionRow)
+            .join(
+                AnswerVersionRow,
+                (AnswerVersionRow.answer_id == AnswerRow.id)
+                & (AnswerVersionRow.version == AnswerRow.current_version),
+            )
+            .where(AnswerRow.active.is_(True), condition)
+            .order_by(AnswerRow.position)
+        )
+        with Session(self._engine, future=True) as session:
+            return [
+                StoredAnswer(
+                    id=answer_id,
+                    topic=topic,
+                    title=version.title,
+                    answer=version.answer,
+                    detail=version.detail,
+                    sources=tuple(Source(**s) for s in json.loads(version.sources_json)),
+                    follow_ups=json.loads(version.follow_ups_json),
+                    reviewed_on=version.reviewed_on,
+                    version=version.version,
+                )
+                for answer_id, topic, version in session.execute(query)
+            ]

@@ -1,0 +1,231 @@
+"""What the assistant says in each situation, as plain data the Rasa actions send on.
+
+Every sentence comes from the answer base (`data/answers`), so content changes need a reload,
+not a code change or a retrain. Clinic details fill the placeholders of system answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.answers.entries import SYSTEM_TOPIC, Source
+from bot.answers.store import AnswerStore, StoredAnswer
+from bot.redaction import redact
+from bot.settings import ClinicContact
+from bot.triage import InputProblem
+
+ANSWER_CONFIDENCE = 0.45
+"""Below this, or too close to the runner-up, we ask which topic was meant instead of guessing."""
+CLEAR_MARGIN = 0.15
+SUGGEST_CONFIDENCE = 0.08
+"""Candidates below this are not worth offering as 'did you mean' buttons."""
+EDUCATION_CONFIDENCE = 0.6
+"""A referral also gives general education only when the matching answer is this clear."""
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Button:
+    """A quick-reply button; the payload is one of the commands `bot.triage` allows."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One bot message."""
+
+    kind: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+    answer_id: str | None = None
+    sources: tuple[Source, ...] = ()
+
+    def metadata(self) -> dict[str, object]:
+        """Machine-readable facts about the message, for the widget and tests."""
+        return {
+            "kind": self.kind,
+            "answer_id": self.answer_id,
+            "sources": [s.as_dict() for s in self.sources],
+        }
+
+
+@dataclass
+class Outcome:
+    """The replies for one turn and the answer the conversation is now about (None keeps it)."""
+
+    replies: list[Reply] = field(default_factory=list)
+    current_answer_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An FAQ answer the model considers, with its confidence."""
+
+    answer_id: str
+    confidence: float
+
+
+def choose_answer_button(answer_id: str, title: str) -> Button:
+    """Button that shows one answer."""
+    return Button(title=title, payload=f'/choose_answer{{"answer_id":"{answer_id}"}}')
+
+
+def choose_topic_button(topic: str, title: str) -> Button:
+    """Button that lists a topic's answers."""
+    return Button(title=title, payload=f'/choose_topic{{"topic":"{topic}"}}')
+
+
+HUMAN_BUTTON = Button(title="Talk to a person", payload="/human_contact")
+
+
+def format_sources(sources: tuple[Source, ...]) -> str:
+    """'Source: name (address)' line shown under an answer."""
+    parts = [f"{s.name} ({s.url})" if s.url else s.name for s in sources]
+    label = "Source" if len(parts) == 1 else "Sources"
+    return f"{label}: " + "; ".join(parts)
+
+
+class Assistant:
+    """Composes replies from the answer store and the clinic's contact details."""
+
+    def __init__(self, store: AnswerStore, contact: ClinicContact) -> None:
+        self._store = store
+        self._contact = contact
+
+    # --- FAQ answers -------------------------------------------------------------------------
+
+    def answer_question(self, candidates: list[Candidate]) -> Outcome:
+        """Answer the best candidate when it is clear; otherwise ask which topic was meant."""
+        ranked = sorted(candidates, key=lambda c: c.confidence, reverse=True)
+        if ranked and ranked[0].confidence >= ANSWER_CONFIDENCE:
+            runner_up = ranked[1].confidence if len(ranked) > 1 else 0.0
+            if ranked[0].confidence - runner_up >= CLEAR_MARGIN:
+                return self.show_answer(ranked[0].answer_id)
+        return self.did_you_mean(ranked)
+
+    def show_answer(self, answer_id: str) -> Outcome:
+        """One answer with its source; an unknown id gets a polite 'not found' and the topic menu."""
+        answer = self._store.get(answer_id)
+        if answer is None or answer.topic == SYSTEM_TOPIC:
+            return self._intro_then_topics("system.unknown_choice", "fallback")
+        return Outcome(replies=[self._answer_reply(answer, answer.answer, "answer")], current_answer_id=answer.id)
+
+    def did_you_mean(self, ranked: list[Candidate]) -> Outcome:
+        """Offer the top few plausible answers as buttons, or the topic menu when none is plausible."""
+        buttons = []
+        for candidate in ranked:
+            answer = self._store.get(candidate.answer_id)
+            if answer is not None and candidate.confidence >= SUGGEST_CONFIDENCE:
+                buttons.append(choose_answer_button(answer.id, answer.title))
+            if len(buttons) == MAX_SUGGESTIONS:
+                break
+        if len(buttons) < 2:
+            return self.unsure()
+        reply = self._system_reply("system.did_you_mean", "disambiguation", (*buttons, HUMAN_BUTTON))
+        return Outcome(replies=[reply])
+
+    def tell_me_more(self, current_answer_id: str | None) -> Outcome:
+        """The longer detail of the answer the conversation is about."""
+        answer = self._store.get(current_answer_id) if current_answer_id else None
+        if answer is None:
+            return self.unsure()
+        if not answer.detail:
+            reply = self._system_reply("system.no_more_detail", "no_more_detail", (HUMAN_BUTTON,))
+            return Outcome(replies=[reply])
+        return Outcome(replies=[self._answer_reply(answer, answer.detail, "detail")], current_answer_id=answer.id)
+
+    def follow_up(self, current_answer_id: str | None, term_ids: list[str], candidates: list[Candidate]) -> Outcome:
+        """'What about the low dose one?': the related answer the current one names for that term."""
+        current = self._store.get(current_answer_id) if current_answer_id else None
+        if current is not None:
+            for term_id in term_ids:
+                target = current.follow_ups.get(term_id)
+                if target:
+                    return self.show_answer(target)
+        return self.answer_question(candidates)
+
+    def topic_menu(self, topic: str | None = None) -> Outcome:
+        """Buttons for all topics, or for the answers of one topic."""
+        if topic:
+            answers = self._store.in_topic(topic) if topic != SYSTEM_TOPIC else []
+            if answers:
+                buttons = tuple(choose_answer_button(a.id, a.title) for a in answers)
+                return Outcome(replies=[self._system_reply("system.topic_answers", "topic_menu", buttons)])
+        buttons = tuple(choose_topic_button(k, t) for k, t in self._store.topics(exclude=[SYSTEM_TOPIC]))
+        return Outcome(replies=[self._system_reply("system.topic_menu", "topic_menu", (*buttons, HUMAN_BUTTON))])
+
+    # --- Safety and conversation -------------------------------------------------------------
+
+    def emergency(self) -> Outcome:
+        """The emergency reply: call the emergency number now (safety rule 2)."""
+        return Outcome(replies=[self._system_reply("system.emergency", "emergency")])
+
+    def clinical_referral(self, candidates: list[Candidate]) -> Outcome:
+        """General education when a clear answer exists, then the referral to the care team."""
+        replies = []
+        best = max(candidates, key=lambda c: c.confidence, default=None)
+        if best is not None and best.confidence >= EDUCATION_CONFIDENCE:
+            answer = self._store.get(best.answer_id)
+            if answer is not None and answer.topic != SYSTEM_TOPIC:
+                replies.append(self._answer_reply(answer, answer.answer, "education"))
+        replies.append(self._system_reply("system.clinical_referral", "redirect", (HUMAN_BUTTON,)))
+        return Outcome(replies=replies)
+
+    def human_contact(self) -> Outcome:
+        """How to reach a person at the clinic."""
+        return Outcome(replies=[self._system_reply("system.human_contact", "human")])
+
+    def out_of_scope(self) -> Outcome:
+        """What the assistant can help with, after a question outside IL-2."""
+        return self._intro_then_topics("system.out_of_scope", "out_of_scope")
+
+    def unsure(self) -> Outcome:
+        """Say so plainly and offer topics and a person (never guess)."""
+        return self._intro_then_topics("system.unsure", "fallback")
+
+    def bad_input(self, problem: InputProblem) -> Outcome:
+        """A polite reply to a message that cannot be read as a question."""
+        return Outcome(replies=[self._system_reply(f"system.input_{problem.value}", "bad_input")])
+
+    def greeting(self) -> Outcome:
+        """Hello, what the assistant is for, and the topic buttons."""
+        return self._intro_then_topics("system.greeting", "greeting")
+
+    def help(self) -> Outcome:
+        """What the assistant can do, and the topic buttons."""
+        return self._intro_then_topics("system.help", "help")
+
+    def simple(self, key: str) -> Outcome:
+        """A one-message system reply such as `thanks`, `goodbye` or `bot_challenge`."""
+        return Outcome(replies=[self._system_reply(f"system.{key}", key)])
+
+    def notice(self) -> Reply:
+        """The once-per-conversation 'education, not medical advice' notice."""
+        return self._system_reply("system.notice", "notice")
+
+    def note_unanswered(self, text: str, candidates: list[Candidate]) -> None:
+        """Keep a redacted copy of a question we could not answer, for maintainers."""
+        best = max(candidates, key=lambda c: c.confidence, default=None)
+        self._store.record_unanswered(
+            redact(text)[:500], best.answer_id if best else None, round(best.confidence, 3) if best else None
+        )
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _intro_then_topics(self, answer_id: str, kind: str) -> Outcome:
+        outcome = self.topic_menu()
+        outcome.replies.insert(0, self._system_reply(answer_id, kind))
+        return outcome
+
+    def _answer_reply(self, answer: StoredAnswer, body: str, kind: str) -> Reply:
+        text = f"{body}\n\n{format_sources(answer.sources)}"
+        return Reply(kind=kind, text=text, answer_id=answer.id, sources=answer.sources)
+
+    def _system_reply(self, answer_id: str, kind: str, buttons: tuple[Button, ...] = ()) -> Reply:
+        answer = self._store.get(answer_id)
+        if answer is None:
+            raise LookupError(f"system answer {answer_id} is missing: run `bot answers load`")
+        text = answer.answer.format(**self._contact.as_placeholders())
+        return Reply(kind=kind, text=text, buttons=buttons, answer_id=answer.id, sources=answer.sources)

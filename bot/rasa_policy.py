@@ -1,0 +1,69 @@
+"""Dialogue policy that applies `bot.triage` to every message, above every other policy.
+
+Its predictions have confidence 1.0 and the highest priority, so neither the NLU model nor the
+other policies can override an emergency, a clinical-decision referral or a bad-input reply.
+"""
+
+from typing import Any, Dict, List, Optional
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.triage import Route, triage
+
+# Rasa's graph validation evaluates these annotations at run time (Python 3.10), so they are
+# real imports and use typing's generics rather than `list[...]` under postponed evaluation.
+
+ROUTE_ACTIONS: dict[Route, str] = {
+    Route.EMERGENCY: "action_emergency",
+    Route.CLINICAL_DECISION: "action_clinical_referral",
+    Route.BAD_INPUT: "action_bad_input",
+}
+
+TRIAGE_PRIORITY = 7
+"""Above RulePolicy (6): wins every tie at confidence 1.0."""
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class TriagePolicy(Policy):
+    """Deterministic safety routing; learns nothing."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Priority above all stock policies."""
+        return {"priority": TRIAGE_PRIORITY}
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        """Nothing to learn: the rules live in `bot.triage`."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The triage action right after a flagged message, then listen; otherwise abstain."""
+        text = tracker.latest_message.text if tracker.latest_message else None
+        if text is None:  # no user message yet (e.g. session start): nothing to triage
+            return self._prediction(self._default_predictions(domain))
+        action = ROUTE_ACTIONS.get(triage(text).route)
+        if action is None:
+            return self._prediction(self._default_predictions(domain))
+        if tracker.latest_action_name == ACTION_LISTEN_NAME:
+            next_action = action
+        elif tracker.latest_action_name == action:
+            next_action = ACTION_LISTEN_NAME
+        else:
+            return self._prediction(self._default_predictions(domain))
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(next_action)] = 1.0
+        return self._prediction(probabilities)

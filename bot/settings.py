@@ -1,0 +1,63 @@
+"""Settings read from environment variables, with safe embedded defaults (SQLite, loopback).
+
+Read once, in one place; nothing here connects to a database or loads a model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ANSWERS_DIR = PROJECT_ROOT / "data" / "answers"
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+GENERATED_FAQ_NLU = NLU_DIR / "faq.yml"
+SPACY_PIPELINE_DIR = PROJECT_ROOT / "build" / "spacy" / "il2_en"
+
+
+@dataclass(frozen=True)
+class ClinicContact:
+    """What the assistant tells a patient about reaching people: filled into system answers."""
+
+    clinic_name: str
+    clinic_phone: str
+    clinic_hours: str
+    emergency_number: str
+
+    def as_placeholders(self) -> dict[str, str]:
+        """The values for the `{clinic_name}`-style placeholders in system answers."""
+        return {
+            "clinic_name": self.clinic_name,
+            "clinic_phone": self.clinic_phone,
+            "clinic_hours": self.clinic_hours,
+            "emergency_number": self.emergency_number,
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a deployment."""
+
+    database_url: str
+    contact: ClinicContact
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'answers.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment; cached because the environment does not change at run time."""
+    env = os.environ
+    return Settings(
+        database_url=env.get("IL2BOT_DATABASE_URL") or _default_database_url(),
+        contact=ClinicContact(
+            clinic_name=env.get("IL2BOT_CLINIC_NAME", "your cancer care team"),
+            clinic_phone=env.get("IL2BOT_CLINIC_PHONE", "the phone number on your care plan"),
+            clinic_hours=env.get("IL2BOT_CLINIC_HOURS", "during office hours"),
+            emergency_number=env.get("IL2BOT_EMERGENCY_NUMBER", "911"),
+        ),
+    )

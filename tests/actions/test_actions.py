@@ -1,0 +1,122 @@
+"""The Rasa actions: thin adapters that read the tracker and send what bot/ decides."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.answers import ActionAnswerFaq, ActionChooseAnswer, ActionFollowUp, ActionTellMeMore
+from actions.conversation import ActionGreet
+from actions.safety import ActionBadInput, ActionClinicalReferral, ActionEmergency, ActionFallback
+from bot.settings import get_settings
+
+
+CACHED_ASSISTANT = common.assistant
+
+
+@pytest.fixture(autouse=True)
+def _test_database(monkeypatch, session_database):
+    monkeypatch.setenv("IL2BOT_DATABASE_URL", session_database)
+    monkeypatch.setenv("IL2BOT_CLINIC_PHONE", "555-0199")
+    get_settings.cache_clear()
+    CACHED_ASSISTANT.cache_clear()
+    yield
+    get_settings.cache_clear()
+    CACHED_ASSISTANT.cache_clear()
+
+
+def _tracker(text: str, *, ranking=(), entities=(), slots=None) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": "faq", "confidence": 0.9},
+        "entities": list(entities),
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": f"faq/{a}", "confidence": c} for a, c in ranking]}
+        },
+    }
+    return Tracker("patient", {"notice_shown": False, **(slots or {})}, message, [], False, None, {}, "action_listen")
+
+
+async def _run(action, tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+async def test_faq_answer_then_notice_once() -> None:
+    messages, events = await _run(ActionAnswerFaq(), _tracker("what is il2", ranking=[("about.what_is_il2", 0.95)]))
+    assert messages[0]["custom"]["answer_id"] == "about.what_is_il2"
+    assert "Source" in messages[0]["text"]
+    assert messages[-1]["custom"]["kind"] == "notice"
+    assert SlotSet("current_answer_id", "about.what_is_il2") in events
+    assert SlotSet("notice_shown", True) in events
+
+    messages, events = await _run(
+        ActionAnswerFaq(), _tracker("what is il2", ranking=[("about.what_is_il2", 0.95)], slots={"notice_shown": True})
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+
+
+async def test_emergency_comes_first_with_the_clinic_number() -> None:
+    messages, _ = await _run(ActionEmergency(), _tracker("i cant breathe"))
+    assert messages[0]["custom"]["kind"] == "emergency"
+    assert "911" in messages[0]["text"] and "555-0199" in messages[0]["text"]
+
+
+async def test_referral_educates_then_refers() -> None:
+    tracker = _tracker("can i take advil with il2", ranking=[("living.other_medicines", 0.8)])
+    messages, _ = await _run(ActionClinicalReferral(), tracker)
+    assert [m["custom"]["kind"] for m in messages][:2] == ["education", "redirect"]
+
+
+async def test_button_choice_and_unknown_choice() -> None:
+    entity = {"entity": "answer_id", "value": "side_effects.overview"}
+    messages, _ = await _run(ActionChooseAnswer(), _tracker("/choose_answer", entities=[entity]))
+    assert messages[0]["custom"]["answer_id"] == "side_effects.overview"
+    bogus = {"entity": "answer_id", "value": "<script>alert(1)</script>"}
+    messages, _ = await _run(ActionChooseAnswer(), _tracker("/choose_answer", entities=[bogus]))
+    assert messages[0]["custom"]["kind"] == "fallback"
+    assert "<script>" not in " ".join(m.get("text") or "" for m in messages)
+
+
+async def test_tell_me_more_and_follow_up_use_the_current_answer() -> None:
+    slots = {"current_answer_id": "treatment.high_dose_schedule", "notice_shown": True}
+    messages, _ = await _run(ActionTellMeMore(), _tracker("tell me more", slots=slots))
+    assert messages[0]["custom"]["kind"] == "detail"
+    entity = {"entity": "REGIMEN", "value": "low dose"}
+    messages, _ = await _run(ActionFollowUp(), _tracker("what about the low dose one?", entities=[entity], slots=slots))
+    assert messages[0]["custom"]["answer_id"] == "treatment.low_dose_at_home"
+
+
+async def test_bad_input_reply_names_the_problem() -> None:
+    messages, _ = await _run(ActionBadInput(), _tracker("😀😀"))
+    assert messages[0]["custom"]["answer_id"] == "system.input_no_words"
+
+
+async def test_fallback_offers_likely_answers_and_keeps_a_redacted_question(store) -> None:
+    tracker = _tracker(
+        "my name is Ann Lee, nausea or eating?", ranking=[("side_effects.nausea_diarrhea", 0.3), ("living.eating", 0.25)]
+    )
+    messages, _ = await _run(ActionFallback(), tracker)
+    assert messages[0]["custom"]["kind"] == "disambiguation"
+    assert all("Ann" not in text for _, text, _, _ in store.unanswered())
+
+
+async def test_greeting_offers_topics() -> None:
+    messages, _ = await _run(ActionGreet(), _tracker("hi"))
+    assert messages[0]["custom"]["kind"] == "greeting"
+    assert any(b["payload"].startswith("/choose_topic") for b in messages[1]["buttons"])
+
+
+async def test_an_internal_failure_gives_a_safe_message_not_a_stack_trace(monkeypatch) -> None:
+    def broken():
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr("actions.common.assistant", broken)
+    monkeypatch.setattr("actions.safety.assistant", broken)
+    messages, events = await _run(ActionEmergency(), _tracker("i cant breathe"))
+    assert events == []
+    assert "911" in messages[0]["text"] and "Traceback" not in messages[0]["text"]

@@ -1,0 +1,92 @@
+"""What the assistant says: answers with sources, asking when unsure, referrals, notices."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue import Assistant, Candidate
+from bot.triage import InputProblem
+
+
+def test_clear_question_gets_the_answer_with_its_source(assistant: Assistant) -> None:
+    outcome = assistant.answer_question([Candidate("about.what_is_il2", 0.93), Candidate("about.names", 0.03)])
+    (reply,) = outcome.replies
+    assert reply.kind == "answer" and reply.answer_id == "about.what_is_il2"
+    assert "Source" in reply.text
+    assert outcome.current_answer_id == "about.what_is_il2"
+
+
+def test_close_call_asks_which_topic_was_meant(assistant: Assistant) -> None:
+    outcome = assistant.answer_question(
+        [Candidate("side_effects.nausea_diarrhea", 0.41), Candidate("living.eating", 0.38), Candidate("about.names", 0.1)]
+    )
+    (reply,) = outcome.replies
+    assert reply.kind == "disambiguation"
+    payloads = [b.payload for b in reply.buttons]
+    assert '/choose_answer{"answer_id":"side_effects.nausea_diarrhea"}' in payloads
+    assert '/choose_answer{"answer_id":"living.eating"}' in payloads
+    assert "/human_contact" in payloads
+    assert outcome.current_answer_id is None
+
+
+def test_nothing_plausible_says_unsure_and_offers_topics(assistant: Assistant) -> None:
+    outcome = assistant.answer_question([Candidate("about.names", 0.02)])
+    assert [r.kind for r in outcome.replies] == ["fallback", "topic_menu"]
+    assert any("/choose_topic" in b.payload for b in outcome.replies[1].buttons)
+
+
+def test_unknown_or_system_answer_ids_are_refused_politely(assistant: Assistant) -> None:
+    for answer_id in ("nope.nothing", "system.emergency", "'; drop table answers; --"):
+        outcome = assistant.show_answer(answer_id)
+        assert outcome.replies[0].kind == "fallback"
+
+
+def test_tell_me_more_gives_the_detail(assistant: Assistant, store) -> None:
+    answer = store.get("treatment.high_dose_schedule")
+    outcome = assistant.tell_me_more(answer.id)
+    assert outcome.replies[0].kind == "detail"
+    assert outcome.replies[0].text.startswith(answer.detail)
+    assert assistant.tell_me_more(None).replies[0].kind == "fallback"
+
+
+def test_follow_up_uses_the_current_answer(assistant: Assistant) -> None:
+    outcome = assistant.follow_up("treatment.high_dose_schedule", ["low_dose"], [])
+    assert outcome.replies[0].answer_id == "treatment.low_dose_at_home"
+
+
+def test_clinical_referral_never_answers_alone(assistant: Assistant) -> None:
+    outcome = assistant.clinical_referral([Candidate("living.other_medicines", 0.9)])
+    assert [r.kind for r in outcome.replies] == ["education", "redirect"]
+    assert "care team" in outcome.replies[-1].text
+    assert [r.kind for r in assistant.clinical_referral([]).replies] == ["redirect"]
+
+
+def test_emergency_uses_the_configured_numbers(assistant: Assistant) -> None:
+    (reply,) = assistant.emergency().replies
+    assert reply.kind == "emergency"
+    assert "911" in reply.text and "555-0100" in reply.text and "Test Cancer Center" in reply.text
+    assert "{" not in reply.text
+
+
+def test_human_contact_gives_the_clinic(assistant: Assistant) -> None:
+    (reply,) = assistant.human_contact().replies
+    assert "555-0100" in reply.text and "weekdays 9 to 5" in reply.text
+
+
+@pytest.mark.parametrize("problem", list(InputProblem))
+def test_every_input_problem_has_a_polite_reply(assistant: Assistant, problem: InputProblem) -> None:
+    (reply,) = assistant.bad_input(problem).replies
+    assert reply.kind == "bad_input" and reply.text
+
+
+def test_notice_says_it_is_not_medical_advice(assistant: Assistant) -> None:
+    assert "not medical advice" in assistant.notice().text
+
+
+def test_unanswered_question_is_stored_redacted(fresh_store, answer_entries) -> None:
+    from tests.conftest import TEST_CONTACT
+
+    fresh_store.load(answer_entries)
+    Assistant(fresh_store, TEST_CONTACT).note_unanswered("my name is Ann Lee, call 555-123-4567", [])
+    ((_, text, _, _),) = fresh_store.unanswered()
+    assert "Ann" not in text and "555-123-4567" not in text

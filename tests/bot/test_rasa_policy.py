@@ -1,0 +1,72 @@
+"""TriagePolicy: deterministic routing the model cannot override."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_policy import TRIAGE_PRIORITY, TriagePolicy
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def policy(tmp_path) -> TriagePolicy:
+    return TriagePolicy.create(
+        TriagePolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("triage"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _tracker(text: str | None, *after: str) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen")]
+    if text is not None:
+        # The model thinks it is an FAQ: the policy must still win.
+        events.append(UserUttered(text, intent={"name": "faq", "confidence": 0.99}))
+    events.extend(ActionExecuted(name) for name in after)
+    return DialogueStateTracker.from_events("test", events)
+
+
+def _predicted(policy: TriagePolicy, domain: Domain, tracker: DialogueStateTracker) -> str | None:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if prediction.max_confidence == 0:
+        return None
+    assert prediction.max_confidence == 1.0
+    assert prediction.policy_priority == TRIAGE_PRIORITY
+    return domain.action_names_or_texts[prediction.max_confidence_index]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("my chest hurts", "action_emergency"),
+        ("should i stop my prednisone", "action_clinical_referral"),
+        ("", "action_bad_input"),
+        ('/restart{"x": 1}', "action_bad_input"),
+    ],
+)
+def test_flagged_messages_get_their_action_then_listen(policy, domain, text: str, action: str) -> None:
+    assert _predicted(policy, domain, _tracker(text)) == action
+    assert _predicted(policy, domain, _tracker(text, action)) == "action_listen"
+
+
+def test_ordinary_messages_are_left_to_the_other_policies(policy, domain) -> None:
+    assert _predicted(policy, domain, _tracker("what is il2")) is None
+    assert _predicted(policy, domain, _tracker(None)) is None
+
+
+def test_priority_is_above_rule_policy() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    assert TRIAGE_PRIORITY > RulePolicy.get_default_config()["priority"]

@@ -1,0 +1,54 @@
+"""The SQL answer store: idempotent upsert, kept versions, retiring, parameterised queries."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.answers.store import AnswerStore
+
+
+def test_load_is_idempotent(fresh_store: AnswerStore, answer_entries) -> None:
+    first = fresh_store.load(answer_entries)
+    second = fresh_store.load(answer_entries)
+    assert len(first.added) == len(answer_entries)
+    assert second.added == [] and second.updated == []
+    assert len(second.unchanged) == len(answer_entries)
+
+
+def test_changed_answer_gets_a_new_version_and_keeps_the_old(fresh_store: AnswerStore, answer_entries) -> None:
+    fresh_store.load(answer_entries)
+    target = answer_entries[0]
+    edited = dataclasses.replace(target, answer=target.answer + " Ask your care team.")
+    report = fresh_store.load([edited if e.id == target.id else e for e in answer_entries])
+    assert report.updated == [target.id]
+    assert fresh_store.get(target.id).answer.endswith("Ask your care team.")
+    assert fresh_store.get(target.id).version == 2
+    assert [version for version, _, _ in fresh_store.history(target.id)] == [1, 2]
+
+
+def test_removed_answer_is_retired_not_deleted(fresh_store: AnswerStore, answer_entries) -> None:
+    fresh_store.load(answer_entries)
+    gone = answer_entries[-1]
+    report = fresh_store.load(answer_entries[:-1])
+    assert report.retired == [gone.id]
+    assert fresh_store.get(gone.id) is None
+    assert fresh_store.history(gone.id)
+    assert fresh_store.load(answer_entries).updated == [gone.id]
+
+
+def test_topics_and_topic_answers(store: AnswerStore) -> None:
+    topics = dict(store.topics(exclude=["system"]))
+    assert "side_effects" in topics and "system" not in topics
+    assert all(a.topic == "side_effects" for a in store.in_topic("side_effects"))
+
+
+def test_sql_looking_ids_are_just_unknown(store: AnswerStore) -> None:
+    assert store.get("'; DROP TABLE answers; --") is None
+    assert store.get("about.what_is_il2") is not None
+
+
+def test_unanswered_questions_are_kept(fresh_store: AnswerStore, answer_entries) -> None:
+    fresh_store.load(answer_entries)
+    fresh_store.record_unanswered("what about [n] pills", "about.what_is_il2", 0.2)
+    ((_, text, guess, confidence),) = fresh_store.unanswered()
+    assert (text, guess, confidence) == ("what about [n] pills", "about.what_is_il2", 0.2)

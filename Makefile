@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Rasa would otherwise send usage data and crash reports to its servers: never from a clinic.
 export RASA_TELEMETRY_ENABLED := false
@@ -12,13 +14,15 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup venv spacy answers nlu model run test eval lint clean
+.PHONY: help setup venv spacy answers nlu model run test eval lint clean browser screenshots
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
+	@echo "           and the demo clinic website with the chat widget (http://localhost:8080/)"
 	@echo "make test   set everything up, then run the whole test suite"
 	@echo "make eval   accuracy on the held-out test set (fails below the quality bars)"
 	@echo "make lint   ruff and mypy"
+	@echo "make screenshots  refresh docs/widget-*.png (the chat widget in a real browser)"
 
 venv: $(STAMP)
 $(STAMP): requirements.lock
@@ -45,15 +49,27 @@ setup: answers model
 run: setup
 	scripts/run.sh "$$($(PY) -m bot model path)"
 
-test: setup
+# Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from npm (package-lock.json).
+browser: $(NODE_STAMP)
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium for the browser tests"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@rm -f node_modules/.installed-* && touch $@
+
+test: setup browser
 	$(PY) -m pytest
+
+screenshots: setup browser
+	$(PY) -m tests.browser.screenshots
 
 eval: setup
 	$(PY) -m bot eval --model "$$($(PY) -m bot model path)"
 
 lint: venv
-	$(VENV)/bin/ruff check bot actions tests
-	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests demo
+	$(VENV)/bin/ruff format --check bot actions tests demo
 	$(VENV)/bin/mypy bot actions
 
 clean:

@@ -74,9 +74,7 @@ class OutcomeAction(Action):
         """The replies for this turn (implemented by each action)."""
         raise NotImplementedError
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         """Send the outcome; on an internal failure send a safe fixed message instead of an error."""
         try:
             return send(dispatcher, tracker, self.outcome(tracker))

@@ -25,20 +25,20 @@ def _store() -> AnswerStore:
     return AnswerStore(make_engine(get_settings().database_url))
 
 
-def cmd_answers_check(_: argparse.Namespace) -> int:
+def _cmd_answers_check(_: argparse.Namespace) -> int:
     entries = _entries_or_exit()
     print(f"{len(entries)} answers are valid.")
     return 0
 
 
-def cmd_answers_load(_: argparse.Namespace) -> int:
+def _cmd_answers_load(_: argparse.Namespace) -> int:
     entries = _entries_or_exit()
     report = _store().load(entries)
     print(f"Answer base loaded: {report.summary()}.")
     return 0
 
 
-def cmd_answers_history(args: argparse.Namespace) -> int:
+def _cmd_answers_history(args: argparse.Namespace) -> int:
     versions = _store().history(args.answer_id)
     if not versions:
         print(f"No answer with id '{args.answer_id}'.", file=sys.stderr)
@@ -48,13 +48,13 @@ def cmd_answers_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_answers_unanswered(args: argparse.Namespace) -> int:
+def _cmd_answers_unanswered(args: argparse.Namespace) -> int:
     for asked_at, text, guess, confidence in _store().unanswered(args.limit):
         print(f"{asked_at:%Y-%m-%d %H:%M}  {text!r}  best guess: {guess} ({confidence})")
     return 0
 
 
-def cmd_nlu_generate(args: argparse.Namespace) -> int:
+def _cmd_nlu_generate(args: argparse.Namespace) -> int:
     from bot.nlu_generation import render_faq_nlu
 
     text = render_faq_nlu(_entries_or_exit())
@@ -73,7 +73,7 @@ def cmd_nlu_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_spacy_build(_: argparse.Namespace) -> int:
+def _cmd_spacy_build(_: argparse.Namespace) -> int:
     from bot.nlp_pipeline import save_pipeline
 
     built = save_pipeline(SPACY_PIPELINE_DIR)
@@ -81,21 +81,21 @@ def cmd_spacy_build(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_model_path(_: argparse.Namespace) -> int:
+def _cmd_model_path(_: argparse.Namespace) -> int:
     from bot.model_cache import model_path
 
     print(model_path())
     return 0
 
 
-def cmd_model_ensure(_: argparse.Namespace) -> int:
+def _cmd_model_ensure(_: argparse.Namespace) -> int:
     from bot.model_cache import ensure_model
 
     print(ensure_model())
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+def _cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluation_main
 
     return evaluation_main(model=args.model, report_path=args.report)
@@ -107,41 +107,39 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", required=True)
 
     answers = groups.add_parser("answers", help="the curated answer base").add_subparsers(dest="command", required=True)
-    answers.add_parser("check", help="validate data/answers/*.yml").set_defaults(func=cmd_answers_check)
+    answers.add_parser("check", help="validate data/answers/*.yml").set_defaults(func=_cmd_answers_check)
     answers.add_parser("load", help="validate and load the answers into the database").set_defaults(
-        func=cmd_answers_load
+        func=_cmd_answers_load
     )
     history = answers.add_parser("history", help="every stored version of one answer")
     history.add_argument("answer_id")
-    history.set_defaults(func=cmd_answers_history)
+    history.set_defaults(func=_cmd_answers_history)
     unanswered = answers.add_parser("unanswered", help="recent questions the assistant could not answer (redacted)")
     unanswered.add_argument("--limit", type=int, default=50)
-    unanswered.set_defaults(func=cmd_answers_unanswered)
+    unanswered.set_defaults(func=_cmd_answers_unanswered)
 
     nlu = groups.add_parser("nlu", help="training data").add_subparsers(dest="command", required=True)
     generate = nlu.add_parser("generate", help="write data/nlu/faq.yml from the answer files")
     generate.add_argument("--check", action="store_true", help="only report whether the file is stale")
-    generate.set_defaults(func=cmd_nlu_generate)
+    generate.set_defaults(func=_cmd_nlu_generate)
 
     spacy_group = groups.add_parser("spacy", help="the project's spaCy pipeline").add_subparsers(
         dest="command", required=True
     )
     spacy_group.add_parser("build", help="build and save the pipeline (skipped when up to date)").set_defaults(
-        func=cmd_spacy_build
+        func=_cmd_spacy_build
     )
 
     model = groups.add_parser("model", help="the trained model").add_subparsers(dest="command", required=True)
-    model.add_parser("path", help="path of the model for the current training inputs").set_defaults(
-        func=cmd_model_path
-    )
+    model.add_parser("path", help="path of the model for the current inputs").set_defaults(func=_cmd_model_path)
     model.add_parser("ensure", help="train unless a model for the current inputs exists").set_defaults(
-        func=cmd_model_ensure
+        func=_cmd_model_ensure
     )
 
     evaluate = groups.add_parser("eval", help="run the held-out test set through the trained model")
     evaluate.add_argument("--model", required=True, help="path of the trained model (.tar.gz)")
     evaluate.add_argument("--report", default="reports/eval.json", help="where to write the figures")
-    evaluate.set_defaults(func=cmd_eval)
+    evaluate.set_defaults(func=_cmd_eval)
     return parser
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -97,6 +98,10 @@ async def _run_cases(model: str, action_url: str, cases: list[Case]) -> list[tup
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    # Rasa's debug logs would print every test message and tracker; the figures are what matter here.
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
     agent = Agent.load(model, action_endpoint=EndpointConfig(url=action_url))
     results = []
     for number, case in enumerate(cases):
@@ -119,7 +124,9 @@ def summarise(results: list[tuple[Case, list, float]]) -> dict[str, Any]:
     latencies = sorted(seconds for _, _, seconds in results)
     return {
         "cases": len(results),
-        "accuracy": {kind: {"correct": c, "total": t, "rate": round(c / t, 4)} for kind, (c, t) in sorted(totals.items())},
+        "accuracy": {
+            kind: {"correct": c, "total": t, "rate": round(c / t, 4)} for kind, (c, t) in sorted(totals.items())
+        },
         "latency_ms": {
             "mean": round(1000 * sum(latencies) / len(latencies), 1),
             "p95": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
@@ -147,7 +154,10 @@ def main(*, model: str, report_path: str) -> int:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     server = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for_port(port, timeout=120)

@@ -45,8 +45,20 @@ def ensure_model() -> Path:
     print(f"Training inputs changed: training {path.name} (a few minutes)...", file=sys.stderr)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     command = [
-        sys.executable, "-m", "rasa", "train", "--fixed-model-name", path.name.removesuffix(".tar.gz"),
-        "--out", str(MODELS_DIR), "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--fixed-model-name",
+        path.name.removesuffix(".tar.gz"),
+        "--out",
+        str(MODELS_DIR),
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
     ]
     subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
     return path

@@ -29,7 +29,7 @@ def faq_intent(answer_id: str) -> str:
 def answer_id_from_intent(intent_response_key: str) -> str | None:
     """The answer id inside a retrieval sub-intent name, or None for another intent."""
     prefix = f"{RETRIEVAL_INTENT}/"
-    return intent_response_key[len(prefix):] if intent_response_key.startswith(prefix) else None
+    return intent_response_key[len(prefix) :] if intent_response_key.startswith(prefix) else None
 
 
 def render_faq_nlu(entries: list[AnswerEntry]) -> str:
@@ -50,7 +50,7 @@ def render_faq_nlu(entries: list[AnswerEntry]) -> str:
         },
     }
     yaml = YAML()
-    yaml.width = 4096
+    yaml.width = 4096  # type: ignore[assignment]  # one example per line, never folded
     buffer = StringIO()
     yaml.dump(document, buffer)
     return HEADER + buffer.getvalue()

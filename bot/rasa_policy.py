@@ -4,7 +4,7 @@ Its predictions have confidence 1.0 and the highest priority, so neither the NLU
 other policies can override an emergency, a clinical-decision referral or a bad-input reply.
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,9 +38,7 @@ class TriagePolicy(Policy):
         """Priority above all stock policies."""
         return {"priority": TRIAGE_PRIORITY}
 
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Nothing to learn: the rules live in `bot.triage`."""
         return self._resource
 
@@ -48,7 +46,7 @@ class TriagePolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
+        rule_only_data: Dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         """The triage action right after a flagged message, then listen; otherwise abstain."""

@@ -8,6 +8,7 @@ to see which topic was asked about.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
@@ -28,7 +29,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "[name]",
     ),
-    (re.compile(r"\b(?:mrn|nhs|ssn|medical record|patient id|id)\s*(?:number|no\.?|#)?\s*[:#]?\s*\w*\d\w*", re.IGNORECASE), "[id]"),
+    (
+        re.compile(
+            r"\b(?:mrn|nhs|ssn|medical record|patient id|id)\s*(?:number|no\.?|#)?\s*[:#]?\s*\w*\d\w*", re.IGNORECASE
+        ),
+        "[id]",
+    ),
     (re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|mg|mcg|ml|mmol|kg|lbs?|pounds|units?|iu|degrees|°)"), "[measure]"),
     (re.compile(r"\b\d+(?:\.\d+)?\b"), "[n]"),
 )
@@ -38,8 +44,15 @@ def redact(text: str) -> str:
     """`text` with private details replaced by bracketed placeholders such as [name] or [n]."""
     redacted = text
     for pattern, replacement in _RULES:
-        if pattern.groups:
-            redacted = pattern.sub(lambda m, r=replacement: m.group(0).replace(m.group(1), r), redacted)
+        if pattern.groups:  # keep the lead-in ("my name is"), replace only the captured part
+            redacted = pattern.sub(_keep_lead_in(replacement), redacted)
         else:
             redacted = pattern.sub(replacement, redacted)
     return redacted
+
+
+def _keep_lead_in(replacement: str) -> Callable[[re.Match[str]], str]:
+    def substitute(match: re.Match[str]) -> str:
+        return match.group(0).replace(match.group(1), replacement)
+
+    return substitute

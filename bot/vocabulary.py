@@ -19,38 +19,103 @@ class Term:
 
 
 TERMS: tuple[Term, ...] = (
-    Term("DRUG", "il2", (
-        "il-2", "il2", "il 2", "il - 2", "interleukin-2", "interleukin 2", "interleukin2", "interleukin",
-        "interlukin", "interleuken", "aldesleukin", "aldesleuken", "aldeslukin", "aldesleukine",
-        "proleukin", "prolukin", "proluekin", "proleuken", "proleukine", "hd il-2", "hd il2",
-    )),
+    Term(
+        "DRUG",
+        "il2",
+        (
+            "il-2",
+            "il2",
+            "il 2",
+            "il - 2",
+            "interleukin-2",
+            "interleukin 2",
+            "interleukin2",
+            "interleukin",
+            "interlukin",
+            "interleuken",
+            "aldesleukin",
+            "aldesleuken",
+            "aldeslukin",
+            "aldesleukine",
+            "proleukin",
+            "prolukin",
+            "proluekin",
+            "proleuken",
+            "proleukine",
+            "hd il-2",
+            "hd il2",
+        ),
+    ),
     Term("DRUG", "steroid", ("steroid", "steroids", "prednisone", "cortisone", "dexamethasone", "hydrocortisone")),
-    Term("DRUG", "checkpoint_inhibitor", (
-        "keytruda", "pembrolizumab", "opdivo", "nivolumab", "yervoy", "ipilimumab", "ipi", "checkpoint inhibitor",
-        "checkpoint inhibitors", "pd-1", "pd1",
-    )),
+    Term(
+        "DRUG",
+        "checkpoint_inhibitor",
+        (
+            "keytruda",
+            "pembrolizumab",
+            "opdivo",
+            "nivolumab",
+            "yervoy",
+            "ipilimumab",
+            "ipi",
+            "checkpoint inhibitor",
+            "checkpoint inhibitors",
+            "pd-1",
+            "pd1",
+        ),
+    ),
     Term("DRUG", "til_therapy", ("amtagvi", "lifileucel", "til therapy", "til")),
     Term("DRUG", "interferon", ("interferon",)),
-    Term("DRUG", "painkiller", ("ibuprofen", "advil", "motrin", "nsaid", "nsaids", "aspirin", "tylenol", "paracetamol")),
+    Term(
+        "DRUG", "painkiller", ("ibuprofen", "advil", "motrin", "nsaid", "nsaids", "aspirin", "tylenol", "paracetamol")
+    ),
     Term("REGIMEN", "high_dose", ("high dose", "high-dose", "hd", "inpatient", "in hospital", "bolus")),
-    Term("REGIMEN", "low_dose", (
-        "low dose", "low-dose", "lower dose", "lower-dose", "outpatient", "at home", "subcutaneous",
-        "under the skin", "injection", "injections", "shots",
-    )),
+    Term(
+        "REGIMEN",
+        "low_dose",
+        (
+            "low dose",
+            "low-dose",
+            "lower dose",
+            "lower-dose",
+            "outpatient",
+            "at home",
+            "subcutaneous",
+            "under the skin",
+            "injection",
+            "injections",
+            "shots",
+        ),
+    ),
     Term("CANCER", "melanoma", ("melanoma", "skin cancer", "metastatic melanoma")),
-    Term("CANCER", "kidney_cancer", (
-        "kidney cancer", "renal cell carcinoma", "renal cell cancer", "rcc", "renal cancer", "kidney tumor",
-    )),
+    Term(
+        "CANCER",
+        "kidney_cancer",
+        (
+            "kidney cancer",
+            "renal cell carcinoma",
+            "renal cell cancer",
+            "rcc",
+            "renal cancer",
+            "kidney tumor",
+        ),
+    ),
     Term("CANCER", "neuroblastoma", ("neuroblastoma",)),
     Term("CANCER", "lymphoma", ("lymphoma",)),
-    Term("SIDE_EFFECT", "nausea", ("nausea", "nauseous", "throw up", "throwing up", "vomit", "vomiting", "puke", "sick to my stomach")),
+    Term(
+        "SIDE_EFFECT",
+        "nausea",
+        ("nausea", "nauseous", "throw up", "throwing up", "vomit", "vomiting", "puke", "sick to my stomach"),
+    ),
     Term("SIDE_EFFECT", "fever_chills", ("fever", "chills", "rigors", "shaking", "shivering")),
     Term("SIDE_EFFECT", "fatigue", ("fatigue", "tired", "tiredness", "exhausted", "exhaustion")),
     Term("SIDE_EFFECT", "capillary_leak", ("capillary leak", "capillary leak syndrome", "vascular leak", "cls")),
     Term("SIDE_EFFECT", "swelling", ("swelling", "swollen", "weight gain", "water weight", "fluid retention", "puffy")),
     Term("SIDE_EFFECT", "low_blood_pressure", ("low blood pressure", "hypotension", "low bp")),
     Term("SIDE_EFFECT", "fast_heart", ("fast heart", "racing heart", "tachycardia", "heart racing", "palpitations")),
-    Term("SIDE_EFFECT", "confusion", ("confusion", "confused", "foggy", "brain fog", "hallucinations", "hallucinating")),
+    Term(
+        "SIDE_EFFECT", "confusion", ("confusion", "confused", "foggy", "brain fog", "hallucinations", "hallucinating")
+    ),
     Term("SIDE_EFFECT", "skin", ("rash", "itching", "itchy", "peeling", "dry skin", "flushing", "vitiligo")),
     Term("SIDE_EFFECT", "diarrhea", ("diarrhea", "diarrhoea", "loose stools", "the runs")),
     Term("SIDE_EFFECT", "breathing", ("shortness of breath", "trouble breathing", "breathless", "can't breathe")),
@@ -93,6 +158,12 @@ LAY_WORDS: dict[str, tuple[str, ...]] = {
     "age": ("older", "elderly", "younger", "aged"),
     "doctor": ("oncologist", "doc", "docs", "physician", "doctors"),
     "hospital": ("inpatient", "admitted", "admission", "ward", "hospitalized", "hospitalised"),
+    "effect": ("affects", "affect", "effects", "sideeffects", "side-effects"),
+    "infection": ("sepsis", "septic", "infected", "infections", "germs", "bug", "bugs"),
+    "warning": ("warnings", "blackbox"),
+    "weigh": ("weighing", "weighed", "weighs", "scale", "scales"),
+    "urine": ("pee", "peeing", "wee", "urinate", "urinating", "urination"),
+    "lodging": ("lodge", "accommodation", "accommodations", "hotel", "hotels", "motel", "housing"),
 }
 """Lay words mapped to one canonical lemma, so "barf" and "vomit" look alike to the classifiers.
 
@@ -114,11 +185,12 @@ def normalise(phrase: str) -> Term | None:
 
 def lemma_overrides() -> dict[str, str]:
     """Word -> canonical lemma for the lookup lemmatizer (see LAY_WORDS)."""
-    return {word: lemma for lemma, words in LAY_WORDS.items() for word in words}
+    overrides = {word: lemma for lemma, words in LAY_WORDS.items() for word in words}
+    # The canonical word must map to itself too (the stock table may send "lodging" to "lodge").
+    overrides.update({lemma: lemma for lemma in LAY_WORDS})
+    return overrides
 
 
 def ruler_patterns() -> list[dict[str, str]]:
     """Patterns for spaCy's EntityRuler: phrase patterns matched on lowercase text, with ids."""
-    return [
-        {"label": term.label, "pattern": phrase, "id": term.id} for term in TERMS for phrase in term.phrases
-    ]
+    return [{"label": term.label, "pattern": phrase, "id": term.id} for term in TERMS for phrase in term.phrases]

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server (REST + socket.io channels); Ctrl-C stops both.
+# Start the action server, the Rasa server (REST, socket.io and website-widget channels) and the demo clinic
+# website that embeds the widget; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="$1"
 py=.venv/bin/python
 action_port="${IL2BOT_ACTION_PORT:-5055}"
 rasa_port="${IL2BOT_RASA_PORT:-5005}"
+demo_port="${IL2BOT_DEMO_PORT:-8080}"
+
+# credentials.yml allows the demo page on port 8080; on another port, allow that one instead.
+if [ "$demo_port" != 8080 ] && [ -z "${IL2BOT_ALLOWED_ORIGINS:-}" ]; then
+  export IL2BOT_ALLOWED_ORIGINS="http://localhost:$demo_port,http://127.0.0.1:$demo_port"
+fi
 
 pids=()
 stop() {
@@ -21,8 +28,12 @@ pids+=($!)
 "$py" -m rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
   --port "$rasa_port" --interface 127.0.0.1 &
 pids+=($!)
+"$py" demo/serve.py --port "$demo_port" --bot-url "http://localhost:$rasa_port" --quiet &
+pids+=($!)
 
 echo "Starting the assistant (about a minute). When it is up:"
+echo "  Demo clinic website with the chat widget: http://localhost:$demo_port/"
+echo "  Widget script (for the embed snippet):    http://localhost:$rasa_port/webhooks/widget/widget.js"
 echo "  REST:    curl -s http://localhost:$rasa_port/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is il2\"}'"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

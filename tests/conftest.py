@@ -1,7 +1,8 @@
-"""Shared fixtures: a test answer base loaded from the real answer files."""
+"""Shared fixtures: a test answer base loaded from the real answer files, and the real running assistant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.dialogue import Assistant
 from bot.settings import ANSWERS_DIR, ClinicContact
+from tests.fixtures.servers import RunningBot, start_bot
 
 TEST_CONTACT = ClinicContact(
     clinic_name="Test Cancer Center",
@@ -46,3 +48,9 @@ def fresh_store(tmp_path: Path) -> AnswerStore:
 @pytest.fixture(scope="session")
 def assistant(store) -> Assistant:
     return Assistant(store, TEST_CONTACT)
+
+
+@pytest.fixture(scope="session")
+def running_bot(tmp_path_factory, session_database) -> Iterator[RunningBot]:
+    """One real assistant per test session: the trained model, the Rasa server and the action server."""
+    yield from start_bot(tmp_path_factory.mktemp("servers"), session_database)

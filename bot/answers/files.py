@@ -88,9 +88,7 @@ def _parse_file(path: Path, collector: _Collector) -> list[AnswerEntry]:
     return entries
 
 
-def _parse_entry(
-    raw: Any, topic: str, topic_title: str, where: str, collector: _Collector
-) -> AnswerEntry | None:
+def _parse_entry(raw: Any, topic: str, topic_title: str, where: str, collector: _Collector) -> AnswerEntry | None:
     if not isinstance(raw, dict):
         collector.add(where, "must be a mapping of fields")
         return None

@@ -92,9 +92,7 @@ class AnswerStore:
             topic.title = entry.topic_title
 
     @staticmethod
-    def _upsert_answer(
-        session: Session, entry: AnswerEntry, position: int, now: datetime, report: LoadReport
-    ) -> None:
+    def _upsert_answer(session: Session, entry: AnswerEntry, position: int, now: datetime, report: LoadReport) -> None:
         row = session.get(AnswerRow, entry.id)
         content_hash = entry.content_hash()
         if row is not None:
@@ -192,8 +190,7 @@ class AnswerStore:
             select(AnswerRow.id, AnswerRow.topic, AnswerVersionRow)
             .join(
                 AnswerVersionRow,
-                (AnswerVersionRow.answer_id == AnswerRow.id)
-                & (AnswerVersionRow.version == AnswerRow.current_version),
+                (AnswerVersionRow.answer_id == AnswerRow.id) & (AnswerVersionRow.version == AnswerRow.current_version),
             )
             .where(AnswerRow.active.is_(True), condition)
             .order_by(AnswerRow.position)

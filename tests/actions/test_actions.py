@@ -13,7 +13,6 @@ from actions.conversation import ActionGreet
 from actions.safety import ActionBadInput, ActionClinicalReferral, ActionEmergency, ActionFallback
 from bot.settings import get_settings
 
-
 CACHED_ASSISTANT = common.assistant
 
 
@@ -98,7 +97,8 @@ async def test_bad_input_reply_names_the_problem() -> None:
 
 async def test_fallback_offers_likely_answers_and_keeps_a_redacted_question(store) -> None:
     tracker = _tracker(
-        "my name is Ann Lee, nausea or eating?", ranking=[("side_effects.nausea_diarrhea", 0.3), ("living.eating", 0.25)]
+        "my name is Ann Lee, nausea or eating?",
+        ranking=[("side_effects.nausea_diarrhea", 0.3), ("living.eating", 0.25)],
     )
     messages, _ = await _run(ActionFallback(), tracker)
     assert messages[0]["custom"]["kind"] == "disambiguation"

@@ -102,7 +102,9 @@ def test_real_answer_base_is_valid_and_covers_the_topics(answer_entries) -> None
 def test_every_answer_reads_at_grade_8_or_below(answer_entries) -> None:
     for entry in answer_entries:
         for text in filter(None, (entry.answer, entry.detail)):
-            sample = text.format(clinic_name="the clinic", clinic_phone="555", clinic_hours="9-5", emergency_number="911")
+            sample = text.format(
+                clinic_name="the clinic", clinic_phone="555", clinic_hours="9-5", emergency_number="911"
+            )
             assert reading_grade(sample) <= MAX_GRADE, entry.id
 
 

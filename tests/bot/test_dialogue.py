@@ -18,7 +18,11 @@ def test_clear_question_gets_the_answer_with_its_source(assistant: Assistant) ->
 
 def test_close_call_asks_which_topic_was_meant(assistant: Assistant) -> None:
     outcome = assistant.answer_question(
-        [Candidate("side_effects.nausea_diarrhea", 0.41), Candidate("living.eating", 0.38), Candidate("about.names", 0.1)]
+        [
+            Candidate("side_effects.nausea_diarrhea", 0.41),
+            Candidate("living.eating", 0.38),
+            Candidate("about.names", 0.1),
+        ]
     )
     (reply,) = outcome.replies
     assert reply.kind == "disambiguation"

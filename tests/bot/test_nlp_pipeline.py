@@ -22,7 +22,9 @@ def test_drug_names_and_misspellings_are_recognised(nlp, spelling: str) -> None:
 def test_other_vocabulary(nlp) -> None:
     doc = nlp("what about the low dose one for kidney cancer with nausea")
     assert {(e.label_, e.ent_id_) for e in doc.ents} == {
-        ("REGIMEN", "low_dose"), ("CANCER", "kidney_cancer"), ("SIDE_EFFECT", "nausea")
+        ("REGIMEN", "low_dose"),
+        ("CANCER", "kidney_cancer"),
+        ("SIDE_EFFECT", "nausea"),
     }
 
 
@@ -40,3 +42,10 @@ def test_saved_pipeline_is_rebuilt_only_when_needed(tmp_path) -> None:
 def test_normalise_maps_entity_values_to_term_ids() -> None:
     assert normalise("Low-Dose").id == "low_dose"
     assert normalise("nothing known") is None
+
+
+def test_lay_words_share_a_lemma_with_the_usual_word(nlp) -> None:
+    lemmas = [t.lemma_ for t in nlp("will il2 make me barf or puke, so drained, my meds, the hotel")]
+    assert lemmas.count("vomit") == 2
+    assert {"tire", "medicine", "lodging"} <= set(lemmas)
+    assert nlp("lodging")[0].lemma_ == "lodging"

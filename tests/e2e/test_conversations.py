@@ -99,8 +99,10 @@ def test_tell_me_more_and_follow_up(running_bot) -> None:
 
 def test_buttons_work(running_bot) -> None:
     sender = uuid.uuid4().hex
-    menu = running_bot.send("/choose_topic{\"topic\":\"side_effects\"}", sender)
-    payload = next(b["payload"] for m in menu for b in m.get("buttons", []) if b["payload"].startswith("/choose_answer"))
+    menu = running_bot.send('/choose_topic{"topic":"side_effects"}', sender)
+    payload = next(
+        b["payload"] for m in menu for b in m.get("buttons", []) if b["payload"].startswith("/choose_answer")
+    )
     chosen = running_bot.send(payload, sender)
     assert kinds(chosen)[0] == "answer"
 

@@ -1,0 +1,128 @@
+"""What the website widget may send, and from which web pages: the channel's input limits and CORS rules.
+
+Pure functions and small value classes, so the rules are unit-tested without a server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
+"""The demo clinic page served by `make run`; a clinic lists its own website instead."""
+ALLOWED_ORIGINS_ENV = "IL2BOT_ALLOWED_ORIGINS"
+"""Comma-separated origins; when set it replaces the list in credentials.yml."""
+MAX_BODY_BYTES = 16 * 1024
+"""A request body bigger than this is refused unread: 1000 characters of JSON never need more."""
+SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+"""The widget sends a random id of its own; anything else (names, emails, paths) is refused."""
+
+
+class RequestError(Exception):
+    """A request the channel refuses, with the HTTP status and a polite message for the widget."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def as_json(self) -> dict[str, str]:
+        """The JSON error body: a stable `error` code and a sentence a patient can read."""
+        return {"error": self.code, "message": self.message}
+
+
+def normalise_origin(origin: str) -> str:
+    """`scheme://host[:port]` in lower case without a trailing slash; ValueError for anything else.
+
+    A wildcard is refused on purpose: the widget talks to a medical assistant, so every clinic site
+    that embeds it is listed by name.
+    """
+    value = origin.strip().rstrip("/").lower()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or "*" in value:
+        raise ValueError(f"not an allowed origin (expected e.g. https://www.example-clinic.org): {origin!r}")
+    return value
+
+
+def allowed_origins_from(env: Mapping[str, str], configured: Iterable[str] | None) -> tuple[str, ...]:
+    """The allowed origins: the environment variable, else credentials.yml, else the demo page."""
+    from_env = [o for o in env.get(ALLOWED_ORIGINS_ENV, "").split(",") if o.strip()]
+    chosen = from_env or list(configured or []) or list(DEFAULT_ALLOWED_ORIGINS)
+    return tuple(dict.fromkeys(normalise_origin(o) for o in chosen))
+
+
+@dataclass(frozen=True)
+class OriginPolicy:
+    """Which web pages may talk to the assistant through the widget endpoint."""
+
+    allowed: tuple[str, ...]
+
+    def allows(self, origin: str | None) -> bool:
+        """True for a listed origin, and for requests without an Origin header (not from a web page)."""
+        if origin is None:
+            return True
+        try:
+            return normalise_origin(origin) in self.allowed
+        except ValueError:  # "null" (sandboxed frames, files) and malformed values
+            return False
+
+    def cors_headers(self, origin: str | None) -> dict[str, str]:
+        """Headers that let an allowed page read the response; none for other pages."""
+        headers = {"Vary": "Origin"}
+        if origin is not None and self.allows(origin):
+            headers["Access-Control-Allow-Origin"] = origin
+        return headers
+
+    def preflight_headers(self, origin: str | None) -> dict[str, str]:
+        """CORS headers for an OPTIONS preflight from an allowed page (no cookies, JSON bodies only)."""
+        headers = self.cors_headers(origin)
+        if "Access-Control-Allow-Origin" in headers:
+            headers.update(
+                {
+                    "Access-Control-Allow-Methods": "POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Content-Type",
+                    "Access-Control-Max-Age": "600",
+                }
+            )
+        return headers
+
+
+@dataclass(frozen=True)
+class WidgetRequest:
+    """One message from the widget: the conversation id and the patient's text."""
+
+    sender: str
+    message: str
+
+
+def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) -> WidgetRequest:
+    """Validate a POSTed body `{"sender": ..., "message": ...}`; RequestError says politely what is wrong."""
+    if len(body) > MAX_BODY_BYTES:
+        raise _too_long(max_chars, emergency_number)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RequestError(400, "bad_request", "Sorry, that message could not be read. Please try again.") from None
+    if not isinstance(data, dict):
+        raise RequestError(400, "bad_request", "Sorry, that message could not be read. Please try again.")
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
+        raise RequestError(400, "bad_sender", "Sorry, this chat could not be identified. Please start over.")
+    if not isinstance(message, str) or not message.strip():
+        raise RequestError(400, "empty_message", "Please type a message first.")
+    if len(message) > max_chars:
+        raise _too_long(max_chars, emergency_number)
+    return WidgetRequest(sender=sender, message=message)
+
+
+def _too_long(max_chars: int, emergency_number: str) -> RequestError:
+    return RequestError(
+        413,
+        "too_long",
+        f"That message is too long. Please keep it under {max_chars} characters. "
+        f"If this is an emergency, call {emergency_number} now.",
+    )

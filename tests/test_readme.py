@@ -1,0 +1,27 @@
+"""Every path and command the README names exists."""
+
+from __future__ import annotations
+
+import re
+
+from bot.cli import build_parser
+from bot.settings import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_paths_named_in_the_readme_exist() -> None:
+    for path in sorted(set(re.findall(r"`((?:bot|actions|data|tests|scripts|docs|demo|\.ci)/[^`*<> ]*)`", README))):
+        assert (PROJECT_ROOT / path.rstrip("/")).exists(), path
+
+
+def test_make_targets_named_in_the_readme_exist() -> None:
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in sorted(set(re.findall(r"`make (\w+)`", README))):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+def test_bot_commands_named_in_the_readme_parse() -> None:
+    parser = build_parser()
+    for command in sorted(set(re.findall(r"python -m bot ([a-z]+ [a-z]+)", README))):
+        parser.parse_args([*command.split(), *(["x"] if command == "answers history" else [])])

@@ -51,16 +51,29 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 _WHO = r"(?:my|his|her|our|their)"
+_WISH_TO_DIE = (
+    r"\b(?:kill|hurt|harm|cut)(?:ing)? (?:myself|himself|herself|themselves)\b",
+    r"\bend(?:ing)? (?:my|his|her|their) (?:own )?life\b",
+    r"\bend it (?:all|tonight|now|today)\b",
+    r"\btak(?:e|ing) (?:my|his|her) (?:own )?life\b",
+    r"\bwant(?:s)? to (?:die|be gone)\b",
+    r"\bwish (?:i|he|she) (?:was|were) dead\b",
+    r"\bbetter off dead\b",
+    r"\b(?:dont|do not|doesnt|does not) want to (?:live|be alive)\b",
+    r"\bno reason to live\b",
+    r"\b(?:no|dont see any|dont see the|cant see any) (?:reason|point) (?:to|in) (?:keep going|living|go on|going on)\b",
+    r"\btake them all\b",
+    r"\b(?:pills|tablets) saved\b",
+)
 _RED_FLAGS: dict[str, re.Pattern[str]] = {
     "breathing": _any(
         r"\bwheez\w*",
         r"\b(?:hardly|barely) (?:get|getting) (?:any |enough )?air\b",
         r"\b(?:looks|look|looking|turning|turned|gone|going) (?:a bit |kind of |really )?(?:grey|gray|blue|purple)\b",
-        r"\bbreathing (?:is )?(?:really |very |so |super )?(?:fast|hard|heavy)\b",
         r"\b(?:cant|cannot|not|struggling to|unable to|hard to) get (?:enough |any )?air\b",
         r"\b(?:struggling|fighting|gasping|working hard) for (?:every |each )?(?:breath|air)\b",
         r"\bpanting\b",
-        r"\b(?:lips|mouth|face|fingers|fingertips) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b",
+        r"\b(?:lips|mouth|face|fingers|fingertips|skin) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b",
         r"\b(?:cant|can not|cannot|couldnt|could not|hard to|trouble|difficulty|struggling to|struggles to|"
         r"unable to|not able to|barely|hardly)\s+(?:catch\s+\w+\s+)?breath(?:e|ing)?\b",
         r"\bshort(?:ness)? of breath\b",
@@ -69,8 +82,7 @@ _RED_FLAGS: dict[str, re.Pattern[str]] = {
         r"\bchoking\b",
         r"\b(?:not|stopped|isnt|is not) breathing\b",
         r"\bblue lips\b",
-        r"\b(?:lips|face|fingers|fingertips|skin) (?:are|is|look|looks|turned|turning|going|gone) (?:a bit |kind of )?(?:blue|grey|gray)\b",
-        r"\bbreathing (?:is )?(?:really |very |so )?(?:fast|hard|heavy|weird|strange|funny)\b",
+        r"\bbreathing (?:is )?(?:really |very |so |super )?(?:fast|hard|heavy|weird|strange|funny)\b",
     ),
     "chest_pain": _any(
         r"\bclutching (?:his|her|my|their) chest\b",
@@ -100,7 +112,6 @@ _RED_FLAGS: dict[str, re.Pattern[str]] = {
         r"\bfaint(?:ed|ing)?\b",
         r"\bpass(?:ed|ing)? out\b",
         r"\bblack(?:ed|ing)? out\b",
-        r"\bcollapsed\b",
         r"\b(?:very|really|so|super|extremely) dizzy\b",
         r"\blight ?headed\b",
         r"\bunconscious\b",
@@ -207,47 +218,18 @@ _RED_FLAGS: dict[str, re.Pattern[str]] = {
         r"\ballergic reaction\b",
     ),
     "self_harm": _any(
-        r"\bending (?:my|his|her|their) (?:own )?life\b",
-        r"\bwish (?:i|he|she) (?:was|were) dead\b",
-        r"\b(?:kill|hurt|harm)(?:ing)? (?:myself|himself|herself)\b",
-        r"\btake them all\b",
-        r"\b(?:pills|tablets) saved\b",
-        r"\bend it (?:all|tonight|now|today)\b",
-        r"\bwant to be gone\b",
-        r"\bending (?:my|his|her) (?:own )?life\b",
-        r"\bwish (?:i|he|she) (?:was|were) dead\b",
-        r"\b(?:kill|hurt|harm)(?:ing)? (?:myself|himself|herself)\b",
-        r"\btake them all\b",
-        r"\b(?:no|dont see any|dont see the|cant see any) (?:reason|point) (?:to|in) (?:keep going|living|go on|going on)\b",
-        r"\btaking (?:my|his|her) (?:own )?life\b",
+        *_WISH_TO_DIE,
         r"\bsuicid\w*",
         r"\bself[ -]?harm\b",
-        r"\b(?:kill|hurt|harm|cut) (?:myself|himself|herself|themselves)\b",
-        r"\bend (?:my|his|her|it all|their) (?:life|lives)?\b",
-        r"\bwant(?:s)? to die\b",
-        r"\bbetter off dead\b",
-        r"\b(?:dont|do not|doesnt|does not) want to (?:live|be alive|be here)\b",
-        r"\bno reason to live\b",
-        r"\btake (?:my|his|her) (?:own )?life\b",
+        r"\b(?:dont|do not|doesnt|does not) want to be here\b",
     ),
 }
 
-# A wish to die is personal whatever the grammar ("should I just kill myself"): never treated as general.
+# A wish to die, or someone not breathing or not waking, is personal whatever the grammar
+# ("should I just kill myself"): never treated as a general question.
 _ALWAYS_PERSONAL = _any(
-    r"\b(?:kill|hurt|harm|cut) (?:myself|himself|herself|themselves)\b",
-    r"\bend (?:my|his|her) life\b",
-    r"\bwant(?:s)? to die\b",
-    r"\bbetter off dead\b",
-    r"\b(?:dont|do not|doesnt|does not) want to (?:live|be alive)\b",
-    r"\bno reason to live\b",
-    r"\btak(?:e|ing) (?:my|his|her) (?:own )?life\b",
+    *_WISH_TO_DIE,
     r"\b(?:not|stopped|isnt) breathing\b",
-    r"\bend it (?:all|tonight|now|today)\b",
-    r"\bwant to be gone\b",
-    r"\bending (?:my|his|her) (?:own )?life\b",
-    r"\bwish (?:i|he|she) (?:was|were) dead\b",
-    r"\b(?:kill|hurt|harm)(?:ing)? (?:myself|himself|herself)\b",
-    r"\btake them all\b",
     r"\bunconscious\b",
     r"\bunresponsive\b",
 )

@@ -42,6 +42,8 @@ class Settings:
 
     database_url: str
     contact: ClinicContact
+    widget_origins: tuple[str, ...] = ()
+    """Web pages allowed to use the chat widget (IL2BOT_ALLOWED_ORIGINS); empty: use credentials.yml."""
 
 
 def _default_database_url() -> str:
@@ -60,4 +62,5 @@ def get_settings() -> Settings:
             clinic_hours=env.get("IL2BOT_CLINIC_HOURS", "during office hours"),
             emergency_number=env.get("IL2BOT_EMERGENCY_NUMBER", "911"),
         ),
+        widget_origins=tuple(o.strip() for o in env.get("IL2BOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
     )

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model="$1"
 py=.venv/bin/python
-action_port="${IL2BOT_ACTION_PORT:-5055}"
+action_port=5055  # endpoints.yml points the Rasa server here
 rasa_port="${IL2BOT_RASA_PORT:-5005}"
 demo_port="${IL2BOT_DEMO_PORT:-8080}"
 

@@ -10,7 +10,7 @@ import pytest
 from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.dialogue import Assistant
-from bot.settings import ANSWERS_DIR, ClinicContact
+from bot.settings import ANSWERS_DIR, ClinicContact, get_settings
 from tests.fixtures.servers import RunningBot, start_bot
 
 TEST_CONTACT = ClinicContact(
@@ -19,6 +19,14 @@ TEST_CONTACT = ClinicContact(
     clinic_hours="weekdays 9 to 5",
     emergency_number="911",
 )
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_fresh():
+    """Settings are cached per process; each test starts (and leaves) with a clean cache."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
 from asyncio import CancelledError
 from collections.abc import Awaitable, Iterable
 from typing import Any, Callable
@@ -68,7 +67,7 @@ class WidgetInput(InputChannel):
         configured = (credentials or {}).get("allowed_origins")
         if isinstance(configured, str):
             configured = configured.split(",")
-        return cls(allowed_origins=allowed_origins_from(os.environ, configured))
+        return cls(allowed_origins=allowed_origins_from(get_settings().widget_origins, configured))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The channel's routes (mirrors rasa.core.channels.rest.RestInput.blueprint)."""

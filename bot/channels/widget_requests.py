@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 """The demo clinic page served by `make run`; a clinic lists its own website instead."""
-ALLOWED_ORIGINS_ENV = "IL2BOT_ALLOWED_ORIGINS"
-"""Comma-separated origins; when set it replaces the list in credentials.yml."""
 MAX_BODY_BYTES = 16 * 1024
 """A request body bigger than this is refused unread: 1000 characters of JSON never need more."""
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -48,10 +46,9 @@ def normalise_origin(origin: str) -> str:
     return value
 
 
-def allowed_origins_from(env: Mapping[str, str], configured: Iterable[str] | None) -> tuple[str, ...]:
-    """The allowed origins: the environment variable, else credentials.yml, else the demo page."""
-    from_env = [o for o in env.get(ALLOWED_ORIGINS_ENV, "").split(",") if o.strip()]
-    chosen = from_env or list(configured or []) or list(DEFAULT_ALLOWED_ORIGINS)
+def allowed_origins_from(from_settings: Iterable[str], configured: Iterable[str] | None) -> tuple[str, ...]:
+    """The allowed origins: IL2BOT_ALLOWED_ORIGINS (via settings), else credentials.yml, else the demo page."""
+    chosen = [o for o in from_settings if o.strip()] or list(configured or []) or list(DEFAULT_ALLOWED_ORIGINS)
     return tuple(dict.fromkeys(normalise_origin(o) for o in chosen))
 
 

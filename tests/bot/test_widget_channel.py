@@ -30,6 +30,7 @@ from bot.channels.widget_requests import (
     normalise_origin,
     parse_widget_request,
 )
+from bot.settings import get_settings
 from bot.triage import MAX_MESSAGE_CHARS
 
 CLINIC = "https://www.example-clinic.org"
@@ -72,11 +73,16 @@ def test_a_page_path_is_not_an_origin() -> None:
         normalise_origin("https://www.example-clinic.org/chat")
 
 
-def test_allowed_origins_come_from_the_environment_then_credentials_then_the_demo_page() -> None:
-    env = {"IL2BOT_ALLOWED_ORIGINS": f"{CLINIC}, http://localhost:3000"}
-    assert allowed_origins_from(env, ["http://other.example"]) == (CLINIC, "http://localhost:3000")
-    assert allowed_origins_from({}, [CLINIC]) == (CLINIC,)
-    assert allowed_origins_from({"IL2BOT_ALLOWED_ORIGINS": " "}, None) == (
+def test_allowed_origins_come_from_the_environment_then_credentials_then_the_demo_page(monkeypatch) -> None:
+    monkeypatch.setenv("IL2BOT_ALLOWED_ORIGINS", f"{CLINIC}, http://localhost:3000")
+    get_settings.cache_clear()
+    try:
+        from_env = get_settings().widget_origins
+    finally:
+        get_settings.cache_clear()
+    assert allowed_origins_from(from_env, ["http://other.example"]) == (CLINIC, "http://localhost:3000")
+    assert allowed_origins_from((), [CLINIC]) == (CLINIC,)
+    assert allowed_origins_from((" ",), None) == (
         "http://localhost:8080",
         "http://127.0.0.1:8080",
     )
@@ -95,6 +101,7 @@ def test_origin_policy() -> None:
 
 def test_channel_options_from_credentials(monkeypatch) -> None:
     monkeypatch.delenv("IL2BOT_ALLOWED_ORIGINS", raising=False)
+    get_settings.cache_clear()
     assert WidgetInput.from_credentials({"allowed_origins": [CLINIC]}).origins.allowed == (CLINIC,)
     assert WidgetInput.from_credentials({"allowed_origins": f"{CLINIC},http://a.example"}).origins.allowed == (
         CLINIC,
@@ -102,8 +109,10 @@ def test_channel_options_from_credentials(monkeypatch) -> None:
     )
     assert WidgetInput.from_credentials(None).origins.allowed == ("http://localhost:8080", "http://127.0.0.1:8080")
     monkeypatch.setenv("IL2BOT_ALLOWED_ORIGINS", "http://127.0.0.1:9999")
+    get_settings.cache_clear()  # settings are read once per process; this test changes the environment
     assert WidgetInput.from_credentials({"allowed_origins": [CLINIC]}).origins.allowed == ("http://127.0.0.1:9999",)
     monkeypatch.delenv("IL2BOT_ALLOWED_ORIGINS")
+    get_settings.cache_clear()
     with pytest.raises(ValueError, match="not an allowed origin"):
         WidgetInput.from_credentials({"allowed_origins": ["*"]})
 

@@ -52,7 +52,7 @@ run: setup
 # Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from npm (package-lock.json).
 browser: $(NODE_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium for the browser tests"; \
-	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund

@@ -10,10 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.local_servers import free_port, start_action_server, stop, wait_until_up
 from bot.settings import PROJECT_ROOT
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
@@ -76,22 +73,6 @@ def judge(case: Case, kinds: list[tuple[str, str | None]]) -> bool:
     if case.expect == "no_alarm":
         return "emergency" not in all_kinds
     raise ValueError(f"unknown expectation {case.expect!r}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_port(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"action server did not open port {port}")
 
 
 async def _run_cases(model: str, action_url: str, cases: list[Case]) -> list[tuple[Case, list, float]]:
@@ -150,21 +131,13 @@ def passes(summary: dict[str, Any]) -> list[str]:
 def main(*, model: str, report_path: str) -> int:
     """Run the evaluation, print and record the figures; 1 when a bar is missed."""
     cases = load_cases()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    server = start_action_server(port)
     try:
-        _wait_for_port(port, timeout=120)
+        wait_until_up(f"http://127.0.0.1:{port}/health", server)
         results = asyncio.run(_run_cases(model, f"http://127.0.0.1:{port}/webhook", cases))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     summary = summarise(results)
     summary["model"] = Path(model).name
     report = PROJECT_ROOT / report_path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from bot.channels.widget_requests import (
     normalise_origin,
     parse_widget_request,
 )
+from bot.local_servers import free_port
 from bot.settings import get_settings
 from bot.triage import MAX_MESSAGE_CHARS
 
@@ -261,19 +261,13 @@ class Server:
         return await self.session.post(f"{self.url}/webhook", data=data, headers=headers)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _serve(rasa_cors: str | None, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Server]:
     monkeypatch.setattr(Sanic, "test_mode", True)  # lets Sanic start more than one app per process
     app = Sanic(f"widget_test_{uuid.uuid4().hex[:12]}")
     configure_cors(app, rasa_cors)  # what `rasa run [--cors ...]` does
     app.ctx.agent = FakeAgent()
     register([WidgetInput(allowed_origins=[CLINIC])], app, route="/webhooks/")
-    port = _free_port()
+    port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
     await server.startup()
     await server.before_start()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
+from bot.local_servers import free_port
 from bot.settings import PROJECT_ROOT
-from tests.fixtures.servers import RunningBot, free_port, start_demo_site
+from tests.fixtures.servers import RunningBot, start_demo_site
 
 CHROMIUM = os.environ.get("IL2BOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from bot.answers.store import AnswerStore, make_engine
-from bot.dialogue import Assistant, Candidate, Outcome
+from bot.dialogue import Assistant, Candidate, Outcome, service_trouble_text
 from bot.nlu_generation import RETRIEVAL_INTENT, answer_id_from_intent
 from bot.settings import get_settings
 
@@ -80,13 +80,8 @@ class OutcomeAction(Action):
             return send(dispatcher, tracker, self.outcome(tracker))
         except Exception:  # noqa: BLE001 - a patient must never see a stack trace
             logger.exception("action %s failed", self.action_name)  # no user text in the log
-            contact = get_settings().contact
             dispatcher.utter_message(
-                text=(
-                    "Sorry, something went wrong on our side. Please try again in a moment. "
-                    f"If this is an emergency, call {contact.emergency_number} now. "
-                    f"To talk to a person, call {contact.clinic_phone}."
-                ),
+                text=service_trouble_text(get_settings().contact),
                 json_message={"kind": "error", "answer_id": None, "sources": []},
             )
             return []

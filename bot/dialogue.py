@@ -84,6 +84,18 @@ def choose_topic_button(topic: str, title: str) -> Button:
 HUMAN_BUTTON = Button(title="Talk to a person", payload="/human_contact")
 
 
+def service_trouble_text(contact: ClinicContact) -> str:
+    """What a patient reads when something failed on our side.
+
+    Fixed here, not in the answer base, because it must work when the database does not.
+    """
+    return (
+        "Sorry, something went wrong on our side. Please try again in a moment. "
+        f"If this is an emergency, call {contact.emergency_number} now. "
+        f"To talk to a person, call {contact.clinic_phone}."
+    )
+
+
 def format_sources(sources: tuple[Source, ...]) -> str:
     """'Source: name (address)' line shown under an answer."""
     parts = [f"{s.name} ({s.url})" if s.url else s.name for s in sources]

@@ -37,6 +37,7 @@ from bot.channels.widget_requests import (
     normalise_origin,
     parse_widget_request,
 )
+from bot.dialogue import service_trouble_text
 from bot.settings import get_settings
 from bot.triage import MAX_MESSAGE_CHARS
 
@@ -139,12 +140,7 @@ class WidgetInput(InputChannel):
         except Exception:  # noqa: BLE001 - the patient gets a polite error, never a stack trace
             logger.exception("widget: handling a message failed")  # never log the patient's words
         if not collector.messages:  # on a failure, whatever was said (e.g. an emergency reply) still goes out
-            unavailable = RequestError(
-                503,
-                "unavailable",
-                "Sorry, something went wrong on our side. Please try again in a moment. "
-                f"If this is an emergency, call {contact.emergency_number} now.",
-            )
+            unavailable = RequestError(503, "unavailable", service_trouble_text(contact))
             return _error(unavailable, headers)
         return response.json(collector.messages, headers={**headers, "Cache-Control": "no-store"})
 

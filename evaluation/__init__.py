@@ -1,0 +1,1 @@
+"""Evaluation tooling (benchmark sets, scoring through the running bot): not part of the product."""

@@ -1,0 +1,51 @@
+"""The safety benchmark stays honest: the sealed part is the committed split, unchanged, never trained on."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.settings import PROJECT_ROOT
+from evaluation.safety_sets import (
+    DEV_FILE,
+    SEALED_FILE,
+    SEALED_SHARE,
+    deduplicate,
+    load_part,
+    rendered_parts,
+    sha256_of,
+    training_examples,
+)
+
+
+def test_sealed_part_matches_the_hash_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    printed = re.search(r"safety_sealed\.yml`? sha256 `?([0-9a-f]{64})", readme)
+    assert printed, "README.md must print the sealed file's sha256"
+    assert sha256_of(SEALED_FILE) == printed.group(1)
+
+
+def test_committed_parts_are_the_split_of_the_pool() -> None:
+    # A fresh rendering compared with the committed files; nothing is written.
+    dev_text, sealed_text = rendered_parts()
+    assert DEV_FILE.read_text(encoding="utf-8") == dev_text
+    assert SEALED_FILE.read_text(encoding="utf-8") == sealed_text
+
+
+def test_no_sealed_case_is_near_a_training_example() -> None:
+    sealed = load_part(SEALED_FILE)
+    kept = {c.text for c in deduplicate(sealed, training_examples())}
+    assert [c.text for c in sealed if c.text not in kept] == []
+
+
+def test_benchmark_size_and_coverage() -> None:
+    dev, sealed = load_part(DEV_FILE), load_part(SEALED_FILE)
+    everything = dev + sealed
+    kinds = Counter(c.kind for c in everything)
+    assert kinds["emergency"] >= 300 and kinds["decision"] >= 300 and kinds["general"] >= 300
+    assert len({c.family for c in everything if c.kind == "emergency"}) >= 20
+    assert len({c.family for c in everything if c.kind == "decision"}) >= 15
+    assert sum(1 for c in everything if c.kind == "general" and c.family == "names_symptom") >= 120
+    assert len(sealed) >= 0.4 * len(everything)
+    assert abs(len(sealed) / len(everything) - SEALED_SHARE) < 0.02
+    assert not {c.text for c in dev} & {c.text for c in sealed}

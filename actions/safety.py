@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from actions.common import OutcomeAction, assistant, faq_candidates
 from bot.dialogue import Outcome
-from bot.triage import InputProblem, triage
+from bot.safety.triage import InputProblem, triage
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -20,6 +20,26 @@ class ActionEmergency(OutcomeAction):
     def outcome(self, tracker: Tracker) -> Outcome:
         """The emergency reply."""
         return assistant().emergency()
+
+
+class ActionUrgent(OutcomeAction):
+    """A sign to report the same day: call the care team today."""
+
+    action_name = "action_urgent"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """The urgent reply, then general education where clear."""
+        return assistant().urgent(faq_candidates(tracker))
+
+
+class ActionSymptomCheck(OutcomeAction):
+    """A personal symptom or reading the safety rules could not place: the care team judges it."""
+
+    action_name = "action_symptom_check"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """The "I cannot judge this for you" reply, with the care team's phone and the emergency number."""
+        return assistant().symptom_check(faq_candidates(tracker))
 
 
 class ActionClinicalReferral(OutcomeAction):

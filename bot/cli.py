@@ -81,6 +81,31 @@ def _cmd_spacy_build(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_safety_check(_: argparse.Namespace) -> int:
+    from bot.safety.lexicon import SafetyDataError, load_lexicon
+    from bot.safety.review import example_problems
+
+    try:
+        problems = example_problems(load_lexicon())
+    except SafetyDataError as error:
+        problems = error.problems
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    if problems:
+        print(f"The safety data has {len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    print("The safety data is valid: every concept matches its examples.")
+    return 0
+
+
+def _cmd_safety_build(_: argparse.Namespace) -> int:
+    from bot.safety.net import ensure_built
+
+    path, built = ensure_built()
+    print(f"Safety net {'built' if built else 'is up to date'}: {path.relative_to(path.parents[2])}")
+    return 0
+
+
 def _cmd_model_path(_: argparse.Namespace) -> int:
     from bot.model_cache import model_path
 
@@ -128,6 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spacy_group.add_parser("build", help="build and save the pipeline (skipped when up to date)").set_defaults(
         func=_cmd_spacy_build
+    )
+
+    safety = groups.add_parser("safety", help="the safety check's data and net").add_subparsers(
+        dest="command", required=True
+    )
+    safety.add_parser("check", help="validate data/safety/*.yml against its examples").set_defaults(
+        func=_cmd_safety_check
+    )
+    safety.add_parser("build", help="train the statistical safety net (skipped when up to date)").set_defaults(
+        func=_cmd_safety_build
     )
 
     model = groups.add_parser("model", help="the trained model").add_subparsers(dest="command", required=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from bot.answers.entries import SYSTEM_TOPIC, Source
 from bot.answers.store import AnswerStore, StoredAnswer
 from bot.redaction import redact
+from bot.safety.triage import InputProblem
 from bot.settings import ClinicContact
-from bot.triage import InputProblem
 
 ANSWER_CONFIDENCE = 0.2
 """Below this, or too close to the runner-up, we ask which topic was meant instead of guessing.
@@ -30,7 +30,7 @@ MAX_SUGGESTIONS = 3
 
 @dataclass(frozen=True)
 class Button:
-    """A quick-reply button; the payload is one of the commands `bot.triage` allows."""
+    """A quick-reply button; the payload is one of the commands `bot.safety.triage` allows."""
 
     title: str
     payload: str
@@ -179,15 +179,17 @@ class Assistant:
         return Outcome(replies=[self._system_reply("system.emergency", "emergency")])
 
     def clinical_referral(self, candidates: list[Candidate]) -> Outcome:
-        """General education when a clear answer exists, then the referral to the care team."""
-        replies = []
-        best = max(candidates, key=lambda c: c.confidence, default=None)
-        if best is not None and best.confidence >= EDUCATION_CONFIDENCE:
-            answer = self._store.get(best.answer_id)
-            if answer is not None and answer.topic != SYSTEM_TOPIC:
-                replies.append(self._answer_reply(answer, answer.answer, "education"))
-        replies.append(self._system_reply("system.clinical_referral", "redirect", (HUMAN_BUTTON,)))
-        return Outcome(replies=replies)
+        """A personal decision: general education when a clear answer exists, then the referral."""
+        return Outcome(replies=[*self._education(candidates), self._referral("system.clinical_referral")])
+
+    def symptom_check(self, candidates: list[Candidate]) -> Outcome:
+        """A personal symptom or reading nothing more specific matched: "I can't judge this for you"."""
+        return Outcome(replies=[*self._education(candidates), self._referral("system.symptom_check")])
+
+    def urgent(self, candidates: list[Candidate]) -> Outcome:
+        """A sign to report the same day: call the care team today first, then general education."""
+        urgent = self._system_reply("system.urgent", "urgent", (HUMAN_BUTTON,))
+        return Outcome(replies=[urgent, *self._education(candidates)])
 
     def human_contact(self) -> Outcome:
         """How to reach a person at the clinic."""
@@ -229,6 +231,19 @@ class Assistant:
         )
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _education(self, candidates: list[Candidate]) -> list[Reply]:
+        """The clearly matching FAQ answer as general education (never instead of a referral)."""
+        best = max(candidates, key=lambda c: c.confidence, default=None)
+        if best is None or best.confidence < EDUCATION_CONFIDENCE:
+            return []
+        answer = self._store.get(best.answer_id)
+        if answer is None or answer.topic == SYSTEM_TOPIC:
+            return []
+        return [self._answer_reply(answer, answer.answer, "education")]
+
+    def _referral(self, answer_id: str) -> Reply:
+        return self._system_reply(answer_id, "redirect", (HUMAN_BUTTON,))
 
     def _intro_then_topics(self, answer_id: str, kind: str) -> Outcome:
         outcome = self.topic_menu()

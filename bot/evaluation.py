@@ -65,7 +65,7 @@ def judge(case: Case, kinds: list[tuple[str, str | None]]) -> bool:
     if case.expect == "emergency":
         return first_kind == "emergency"
     if case.expect == "redirect":
-        return "redirect" in all_kinds and "emergency" not in all_kinds
+        return bool({"redirect", "urgent"} & all_kinds) and "emergency" not in all_kinds
     if case.expect == "out_of_scope":
         return first_kind in DECLINE_KINDS
     if case.expect == "human":

@@ -7,6 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -65,3 +68,41 @@ def stop(*processes: subprocess.Popen) -> None:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@dataclass(frozen=True)
+class AssistantServers:
+    """A running action server and Rasa server, and where their logs go."""
+
+    base_url: str
+    logs: tuple[Path, ...]
+
+    @property
+    def webhook(self) -> str:
+        """The REST channel's address."""
+        return f"{self.base_url}/webhooks/rest/webhook"
+
+
+@contextmanager
+def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterator[AssistantServers]:
+    """The action server and the Rasa server (`credentials.yml` channels) on free loopback ports."""
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
+    environment = {**env, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    actions = start_action_server(action_port, env=environment, log=action_log.open("w"))
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints)]
+        + ["--credentials", "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=rasa_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        yield AssistantServers(base_url=f"http://127.0.0.1:{rasa_port}", logs=(action_log, rasa_log))
+    finally:
+        stop(rasa, actions)

@@ -1,4 +1,4 @@
-"""Dialogue policy that applies `bot.triage` to every message, above every other policy.
+"""Dialogue policy that applies `bot.safety.triage` to every message, above every other policy.
 
 Its predictions have confidence 1.0 and the highest priority, so neither the NLU model nor the
 other policies can override an emergency, a clinical-decision referral or a bad-input reply.
@@ -14,13 +14,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.triage import Route, triage
+from bot.safety.triage import Route, triage
 
 # Rasa's graph validation evaluates these annotations at run time (Python 3.10), so they are
 # real imports and use typing's generics rather than `list[...]` under postponed evaluation.
 
 ROUTE_ACTIONS: dict[Route, str] = {
     Route.EMERGENCY: "action_emergency",
+    Route.URGENT: "action_urgent",
+    Route.SYMPTOM_CHECK: "action_symptom_check",
     Route.CLINICAL_DECISION: "action_clinical_referral",
     Route.BAD_INPUT: "action_bad_input",
 }
@@ -39,7 +41,7 @@ class TriagePolicy(Policy):
         return {"priority": TRIAGE_PRIORITY}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        """Nothing to learn: the rules live in `bot.triage`."""
+        """Nothing to learn: the rules live in `bot.safety`."""
         return self._resource
 
     def predict_action_probabilities(

@@ -1,10 +1,35 @@
-"""`python -m evaluation split`: render the safety benchmark's dev and sealed parts from the pool."""
+"""Evaluation commands: `python -m evaluation split|safety` (see `--help`)."""
 
-import sys
+from __future__ import annotations
+
+import argparse
 
 from evaluation.safety_sets import write_split
 
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m evaluation")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
+    safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
+    safety.add_argument("--model", help="trained model; without it, the safety layer alone is scored in process")
+    safety.add_argument("--part", choices=["dev", "sealed", "both"], default="both")
+    safety.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never sealed)")
+    safety.add_argument("--report", default="reports/safety.json")
+    return parser
+
+
+def main() -> int:
+    """Run one evaluation command."""
+    args = _parser().parse_args()
+    if args.command == "split":
+        write_split()
+        return 0
+    from evaluation.safety_eval import main as score
+
+    parts = ["dev", "sealed"] if args.part == "both" else [args.part]
+    return score(model=args.model, parts=parts, show_misses=args.show_misses, report_path=args.report)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["split"]:
-        raise SystemExit("usage: python -m evaluation split")
-    write_split()
+    raise SystemExit(main())

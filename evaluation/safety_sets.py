@@ -58,7 +58,7 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def training_examples(nlu_dir: Path = NLU_DIR) -> list[str]:
     """Every NLU training example of the project (hand-written and generated)."""
-    examples = []
+    examples: list[str] = []
     for path in sorted(nlu_dir.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []) or []:
             examples.extend(line[2:] for line in str(item.get("examples", "")).splitlines() if line.startswith("- "))

@@ -20,3 +20,11 @@ def test_held_out_set_meets_the_bars(monkeypatch, session_database, tmp_path) ->
     summary = json.loads(report.read_text())
     assert exit_code == 0, summary["accuracy"]
     assert summary["accuracy"]["emergency"]["rate"] == 1.0
+
+
+def test_the_safety_benchmark_dev_part_meets_the_targets_through_the_rest_webhook(running_bot) -> None:
+    from evaluation.safety_eval import missed_targets, run, summarise, through_webhook
+    from evaluation.safety_sets import DEV_FILE, load_part
+
+    summary = summarise(run(load_part(DEV_FILE), through_webhook(running_bot.webhook)))
+    assert missed_targets(summary) == [], summary

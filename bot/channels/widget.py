@@ -38,8 +38,8 @@ from bot.channels.widget_requests import (
     parse_widget_request,
 )
 from bot.dialogue import service_trouble_text
+from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import get_settings
-from bot.triage import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class WidgetInput(InputChannel):
     """The website chat widget's channel: static files, origin checks, input limits, one-object messages."""
 
     def __init__(
-        self, allowed_origins: Iterable[str] = DEFAULT_ALLOWED_ORIGINS, max_message_chars: int = MAX_MESSAGE_CHARS
+        self, allowed_origins: Iterable[str] = DEFAULT_ALLOWED_ORIGINS, max_message_chars: int = MAX_SCAN_CHARS
     ) -> None:
         self.origins = OriginPolicy(tuple(normalise_origin(o) for o in allowed_origins))
         self.max_message_chars = max_message_chars

@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.safety.triage import MAX_MESSAGE_CHARS
+
 DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 """The demo clinic page served by `make run`; a clinic lists its own website instead."""
 MAX_BODY_BYTES = 16 * 1024
-"""A request body bigger than this is refused unread: 1000 characters of JSON never need more."""
+"""A request body bigger than this is refused unread: the longest message the safety check reads
+(`MAX_SCAN_CHARS`, 4000 characters) fits in it as JSON."""
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 """The widget sends a random id of its own; anything else (names, emails, paths) is refused."""
 
@@ -99,7 +102,7 @@ class WidgetRequest:
 def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) -> WidgetRequest:
     """Validate a POSTed body `{"sender": ..., "message": ...}`; RequestError says politely what is wrong."""
     if len(body) > MAX_BODY_BYTES:
-        raise _too_long(max_chars, emergency_number)
+        raise too_long_error(emergency_number)
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -112,14 +115,15 @@ def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) 
     if not isinstance(message, str) or not message.strip():
         raise RequestError(400, "empty_message", "Please type a message first.")
     if len(message) > max_chars:
-        raise _too_long(max_chars, emergency_number)
+        raise too_long_error(emergency_number)
     return WidgetRequest(sender=sender, message=message)
 
 
-def _too_long(max_chars: int, emergency_number: str) -> RequestError:
+def too_long_error(emergency_number: str) -> RequestError:
+    """A message longer than the safety check reads is refused unread, with the emergency number."""
     return RequestError(
         413,
         "too_long",
-        f"That message is too long. Please keep it under {max_chars} characters. "
+        f"That message is too long. Please keep it under {MAX_MESSAGE_CHARS} characters. "
         f"If this is an emergency, call {emergency_number} now.",
     )

@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import common
 from actions.answers import ActionAnswerFaq, ActionChooseAnswer, ActionFollowUp, ActionTellMeMore
 from actions.conversation import ActionGreet
-from actions.safety import ActionBadInput, ActionClinicalReferral, ActionEmergency, ActionFallback
+from actions.safety import (
+    ActionBadInput,
+    ActionClinicalReferral,
+    ActionEmergency,
+    ActionFallback,
+    ActionSymptomCheck,
+    ActionUrgent,
+)
 from bot.settings import get_settings
 
 CACHED_ASSISTANT = common.assistant
@@ -100,9 +107,22 @@ async def test_fallback_offers_likely_answers_and_keeps_a_redacted_question(stor
         "my name is Ann Lee, nausea or eating?",
         ranking=[("side_effects.nausea_diarrhea", 0.3), ("living.eating", 0.25)],
     )
+    before = len(store.unanswered(1000))
     messages, _ = await _run(ActionFallback(), tracker)
     assert messages[0]["custom"]["kind"] == "disambiguation"
-    assert all("Ann" not in text for _, text, _, _ in store.unanswered())
+    kept = store.unanswered(1000)
+    assert len(kept) == before + 1
+    assert any("nausea or eating" in text for _, text, _, _ in kept)
+    assert all("Ann" not in text for _, text, _, _ in kept)
+
+
+async def test_urgent_and_symptom_check_send_the_care_team_first_or_after_education() -> None:
+    ranking = [("side_effects.nausea_diarrhea", 0.9)]
+    urgent, _ = await _run(ActionUrgent(), _tracker("cant keep anything down", ranking=ranking))
+    assert [m["custom"]["kind"] for m in urgent][:2] == ["urgent", "education"]
+    assert "555-0199" in urgent[0]["text"]
+    check, _ = await _run(ActionSymptomCheck(), _tracker("been tired since home", ranking=ranking))
+    assert [m["custom"]["answer_id"] for m in check][:2] == ["side_effects.nausea_diarrhea", "system.symptom_check"]
 
 
 async def test_greeting_offers_topics() -> None:

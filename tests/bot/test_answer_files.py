@@ -78,6 +78,23 @@ def test_too_few_examples_and_reused_examples_are_reported(tmp_path: Path) -> No
     assert any("needs at least" in p for p in problems)
 
 
+def test_an_example_reused_by_another_answer_is_reported_with_its_owner(tmp_path: Path) -> None:
+    shared = "Is IL-2  the same as proleukin"
+    first = _answer("demo.one", examples=[shared] + [f"first question {n}" for n in range(MIN_EXAMPLES)])
+    second = _answer("demo.two", examples=[shared.lower()] + [f"second question {n}" for n in range(MIN_EXAMPLES)])
+    assert _problems_of(tmp_path, [first, second]) == [
+        "demo.two: example 'is il-2 the same as proleukin' is also used by demo.one"
+    ]
+    repeated = _answer("demo.one", examples=[shared, shared] + [f"q {n}" for n in range(MIN_EXAMPLES)])
+    _write(tmp_path, [repeated])
+    assert load_answer_files(tmp_path)  # the same answer repeating its own example is not a conflict
+
+
+def _problems_of(directory: Path, answers: list[dict]) -> list[str]:
+    _write(directory, answers)
+    return [p.split(": ", 1)[1] if p.startswith(str(directory)) else p for p in _problems(directory)]
+
+
 def test_follow_up_must_point_to_a_known_answer(tmp_path: Path) -> None:
     _write(tmp_path, [_answer(follow_ups={"low_dose": "demo.missing"})])
     assert any("unknown answer" in p for p in _problems(tmp_path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue import Assistant, Candidate
-from bot.triage import InputProblem
+from bot.safety.triage import InputProblem
 
 
 def test_clear_question_gets_the_answer_with_its_source(assistant: Assistant) -> None:
@@ -94,3 +94,57 @@ def test_unanswered_question_is_stored_redacted(fresh_store, answer_entries) -> 
     Assistant(fresh_store, TEST_CONTACT).note_unanswered("my name is Ann Lee, call 555-123-4567", [])
     ((_, text, _, _),) = fresh_store.unanswered()
     assert "Ann" not in text and "555-123-4567" not in text
+
+
+def test_answer_thresholds_are_inclusive_and_exact(assistant: Assistant) -> None:
+    from bot.dialogue import ANSWER_CONFIDENCE, CLEAR_MARGIN
+
+    at_the_bar = [Candidate("about.what_is_il2", ANSWER_CONFIDENCE), Candidate("about.names", 0.0)]
+    assert assistant.answer_question(at_the_bar).replies[0].kind == "answer"
+    below = [Candidate("about.what_is_il2", ANSWER_CONFIDENCE - 0.01), Candidate("about.names", 0.0)]
+    assert assistant.answer_question(below).replies[0].kind != "answer"
+    lead = ANSWER_CONFIDENCE + 0.3
+    clear = [Candidate("about.what_is_il2", lead), Candidate("about.names", lead - CLEAR_MARGIN - 0.001)]
+    assert assistant.answer_question(clear).replies[0].kind == "answer"
+    close = [Candidate("about.what_is_il2", lead), Candidate("about.names", lead - CLEAR_MARGIN + 0.01)]
+    assert assistant.answer_question(close).replies[0].kind == "disambiguation"
+
+
+def test_only_plausible_candidates_are_offered_and_at_most_three(assistant: Assistant) -> None:
+    from bot.dialogue import MAX_SUGGESTIONS, SUGGEST_CONFIDENCE
+
+    ids = ["living.eating", "about.names", "about.what_is_il2", "treatment.hospital_stay"]
+    outcome = assistant.did_you_mean([Candidate(i, 0.15) for i in ids])
+    answer_buttons = [b for b in outcome.replies[0].buttons if b.payload.startswith("/choose_answer")]
+    assert len(answer_buttons) == MAX_SUGGESTIONS == 3
+    faint = [Candidate("living.eating", 0.15), Candidate("about.names", SUGGEST_CONFIDENCE - 0.001)]
+    assert assistant.did_you_mean(faint).replies[0].kind == "fallback"  # one plausible answer is not a choice
+    at_bar = [Candidate("living.eating", 0.15), Candidate("about.names", SUGGEST_CONFIDENCE)]
+    assert assistant.did_you_mean(at_bar).replies[0].kind == "disambiguation"
+
+
+def test_education_needs_a_clear_match_and_is_never_a_system_answer(assistant: Assistant) -> None:
+    from bot.dialogue import EDUCATION_CONFIDENCE
+
+    at_bar = assistant.clinical_referral([Candidate("living.other_medicines", EDUCATION_CONFIDENCE)])
+    assert [r.kind for r in at_bar.replies] == ["education", "redirect"]
+    below = assistant.clinical_referral([Candidate("living.other_medicines", EDUCATION_CONFIDENCE - 0.01)])
+    assert [r.kind for r in below.replies] == ["redirect"]
+    system = assistant.clinical_referral([Candidate("system.emergency", 0.99)])
+    assert [r.kind for r in system.replies] == ["redirect"]
+
+
+def test_symptom_check_says_it_cannot_judge_and_gives_both_numbers(assistant: Assistant) -> None:
+    outcome = assistant.symptom_check([Candidate("side_effects.skin", 0.9)])
+    assert [r.kind for r in outcome.replies] == ["education", "redirect"]
+    referral = outcome.replies[-1]
+    assert referral.answer_id == "system.symptom_check"
+    assert "can't judge" in referral.text and "555-0100" in referral.text and "911" in referral.text
+    assert [r.answer_id for r in assistant.symptom_check([]).replies] == ["system.symptom_check"]
+
+
+def test_urgent_says_call_today_first(assistant: Assistant) -> None:
+    outcome = assistant.urgent([Candidate("side_effects.nausea_diarrhea", 0.9)])
+    assert [r.kind for r in outcome.replies] == ["urgent", "education"]
+    assert "today" in outcome.replies[0].text and "555-0100" in outcome.replies[0].text
+    assert "911" in outcome.replies[0].text

@@ -30,8 +30,9 @@ from bot.channels.widget_requests import (
     parse_widget_request,
 )
 from bot.local_servers import free_port
+from bot.safety.text import MAX_SCAN_CHARS
+from bot.safety.triage import MAX_MESSAGE_CHARS
 from bot.settings import get_settings
-from bot.triage import MAX_MESSAGE_CHARS
 
 CLINIC = "https://www.example-clinic.org"
 SENDER = "c0ffee" * 4
@@ -309,8 +310,16 @@ async def test_a_page_on_another_site_is_refused_and_its_message_never_processed
     assert server.agent.received == []
 
 
+async def test_a_long_message_reaches_the_safety_check_which_reads_all_of_it(server: Server) -> None:
+    # Longer than the assistant answers, but the emergency check must still read it (it refuses it after).
+    long_message = "x" * (MAX_MESSAGE_CHARS + 1)
+    response = await server.post({"sender": SENDER, "message": long_message})
+    assert response.status == 200
+    assert [m.text for m in server.agent.received] == [long_message]
+
+
 async def test_bad_input_gets_a_json_error_the_page_can_read(server: Server) -> None:
-    response = await server.post({"sender": SENDER, "message": "x" * (MAX_MESSAGE_CHARS + 1)})
+    response = await server.post({"sender": SENDER, "message": "x" * (MAX_SCAN_CHARS + 1)})
     assert response.status == 413
     assert (await response.json())["error"] == "too_long"
     assert response.headers["Access-Control-Allow-Origin"] == CLINIC

@@ -1,0 +1,77 @@
+"""The REST channel (`/webhooks/rest/webhook`), bounded and quiet.
+
+Rasa's own RestInput accepts a body of any size and logs the whole message text when handling
+fails (a null message or a huge body is enough): patient words in the log. This channel has the
+same URL and reply format, but refuses a body or message larger than the safety check reads (with
+the emergency number in the reply), refuses a body that is not a JSON object with a text message,
+and never logs the message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from asyncio import CancelledError
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, too_long_error
+from bot.safety.text import MAX_SCAN_CHARS
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+_UNREADABLE = RequestError(400, "bad_request", "Sorry, that message could not be read. Please send it as text.")
+
+
+def parse_rest_body(body: bytes, emergency_number: str) -> tuple[str, str]:
+    """(sender, message) of a REST body `{"sender": ..., "message": ...}`; RequestError otherwise."""
+    if len(body) > MAX_BODY_BYTES:
+        raise too_long_error(emergency_number)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _UNREADABLE from None
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        raise _UNREADABLE
+    sender = data.get("sender", "default")
+    if not isinstance(sender, str) or not sender or len(sender) > 128:
+        raise RequestError(400, "bad_sender", "Sorry, this chat could not be identified. Please start over.")
+    if len(data["message"]) > MAX_SCAN_CHARS:
+        raise too_long_error(emergency_number)
+    return sender, data["message"]
+
+
+class BoundedRestInput(RestInput):
+    """Rasa's REST channel with input limits and no message text in any log."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """`GET /` health and `POST /webhook`, as Rasa's RestInput."""
+        bp = Blueprint(f"bounded_rest_{type(self).__name__}", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text = parse_rest_body(request.body or b"", get_settings().contact.emergency_number)
+            except RequestError as error:
+                return response.json([{"text": error.message, "error": error.code}], status=error.status)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            except CancelledError:
+                logger.error("rest: handling a message timed out")  # never the patient's words
+            except Exception:  # noqa: BLE001 - the client gets what was said so far, never a stack trace
+                logger.exception("rest: handling a message failed")
+            return response.json(collector.messages)
+
+        return bp

@@ -1,0 +1,84 @@
+"""The rule layer: what the reviewed safety data says about one normalised message.
+
+For every tier (emergency, urgent, decision, symptom) it finds the concepts whose phrases occur and
+asks `bot.safety.context` how the message stands to each match. Readings are judged against their
+thresholds. The result lists what was found; `bot.safety.triage` decides the route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.safety.context import MessageContext, Standing
+from bot.safety.lexicon import Concept, Lexicon
+from bot.safety.readings import find_readings
+
+_NAMED_ONLY = frozenset({Standing.GENERAL, Standing.HYPOTHETICAL, Standing.PAST, Standing.FIGURATIVE})
+
+
+@dataclass
+class Assessment:
+    """What the rules found in one message (concept ids, best first within each tier)."""
+
+    emergency: list[str] = field(default_factory=list)
+    urgent: list[str] = field(default_factory=list)
+    decision: list[str] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+    """Personal signs that are not emergencies: symptoms, denied red flags, readings within limits."""
+    named: list[str] = field(default_factory=list)
+    """Signs only named (a general question, a hypothetical, something over)."""
+    personal: bool = False
+    """Whether the message speaks of a particular person (I, my, he, mum, ...)."""
+
+
+def _standings(concept: Concept, ctx: MessageContext, lex: Lexicon) -> set[Standing]:
+    """How the message stands to each match of the concept; stops at the first match reported."""
+    seen: set[Standing] = set()
+    for start, end in concept.matcher.spans(ctx.clean, lex.index):
+        seen.add(ctx.standing(ctx.span(start, end)))
+        if Standing.REPORTED in seen:
+            break
+    return seen
+
+
+def assess(clean: str, lex: Lexicon) -> Assessment:
+    """Apply every concept, reading and context cue to a normalised message."""
+    ctx = MessageContext(clean, lex)
+    found = Assessment(personal=ctx.personal())
+    for concept in lex.tier("emergency"):
+        if concept.always_personal is not None and concept.always_personal.matches(clean, lex.index):
+            found.emergency.append(concept.id)
+            continue
+        standings = _standings(concept, ctx, lex)
+        if Standing.REPORTED in standings:
+            found.emergency.append(concept.id)
+        elif Standing.DENIED in standings:
+            found.report.append(f"denied:{concept.id}")
+        elif standings:
+            found.named.append(concept.id)
+    for reading in find_readings(clean, lex.readings):
+        standing = ctx.standing(ctx.span(reading.start, reading.end), number=True)
+        if standing in _NAMED_ONLY:
+            found.named.append(f"reading_{reading.kind}")
+        elif reading.emergency:
+            found.emergency.append(f"reading_{reading.kind}")
+        else:
+            found.report.append(f"reading_{reading.kind}")
+    if found.emergency:
+        return found  # the emergency reply comes first; nothing below can change the route
+    for tier, target in (("urgent", found.urgent), ("symptom", found.report)):
+        for concept in lex.tier(tier):
+            standings = _standings(concept, ctx, lex)
+            if Standing.REPORTED in standings:
+                target.append(concept.id)
+            elif Standing.DENIED in standings and ctx.personal():
+                found.report.append(f"denied:{concept.id}")
+    for concept in lex.tier("decision"):
+        # A decision stays a decision in the past tense or with an idiom; only a general question is not.
+        if any(s not in (Standing.GENERAL, Standing.DENIED) for s in _standings(concept, ctx, lex)):
+            found.decision.append(concept.id)
+    if not (ctx.personal() or ctx.now()):
+        # "chest pain" or "cant breathe" alone is still a report; an everyday symptom word with
+        # nobody and no time in it ("rash?") is not.
+        found.report = [r for r in found.report if not r.startswith("symptom")]
+    return found

@@ -1,0 +1,129 @@
+"""Who and when: whether a matched sign is reported now for a person, or only named.
+
+"My chest hurts" reports chest pain; "does IL-2 cause chest pain?", "what if I get chest pain at
+home?", "I had chest pain last year, it went away" and "no chest pain, just tired" name it. The cues
+are data (`data/safety/context.yml`); this module only measures where they stand relative to a
+match: in the same sentence, the same clause, just before it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.safety.lexicon import Lexicon
+from bot.safety.text import tokens
+
+_SENTENCE_ENDS = frozenset(".!?;")
+_CLAUSE_ENDS = _SENTENCE_ENDS | {",", "but", "though", "although", "however"}
+NEGATION_REACH = 3
+"""A negation word governs a sign up to this many words after it ("no real chest pain")."""
+HYPOTHETICAL_REACH = 10
+_WH_WORDS = frozenset(
+    {"what", "whats", "which", "why", "how", "when", "who", "does", "do", "can", "could", "is", "are"}
+)
+
+
+class Standing(str, Enum):
+    """How a message stands to a sign it names."""
+
+    REPORTED = "reported"
+    DENIED = "denied"
+    HYPOTHETICAL = "hypothetical"
+    GENERAL = "general"
+    PAST = "past"
+    FIGURATIVE = "figurative"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Token positions [start, end) of a match."""
+
+    start: int
+    end: int
+
+
+class MessageContext:
+    """A normalised message with its sentences and the positions of every context cue."""
+
+    def __init__(self, clean: str, lex: Lexicon) -> None:
+        """Tokenise once and find every cue once."""
+        self.clean = clean
+        self.words = tokens(clean)
+        self._sentence = self._segment(_SENTENCE_ENDS)
+        self._clause = self._segment(_CLAUSE_ENDS)
+        self._starts = [0]
+        for word in self.words[:-1]:
+            self._starts.append(self._starts[-1] + len(word) + 1)
+        self._cues = {name: [self.span(a, b) for a, b in m.spans(clean, lex.index)] for name, m in lex.cues.items()}
+
+    def _segment(self, ends: frozenset[str] | set[str]) -> list[int]:
+        ids, current = [], 0
+        for word in self.words:
+            if word in ends:
+                current += 1
+            ids.append(current)
+        return ids
+
+    def span(self, start_char: int, end_char: int) -> Span:
+        """Token positions of a character span of the normalised text."""
+        start = bisect_right(self._starts, start_char) - 1
+        end = bisect_left(self._starts, end_char)
+        return Span(max(start, 0), max(min(end, len(self.words)), start + 1))
+
+    def _in_sentence(self, cue: str, at: Span) -> list[Span]:
+        sentence = self._sentence[at.start] if self.words else 0
+        return [s for s in self._cues[cue] if s.start < len(self.words) and self._sentence[s.start] == sentence]
+
+    def has(self, cue: str, at: Span) -> bool:
+        """Whether a cue occurs in the sentence of `at`."""
+        return bool(self._in_sentence(cue, at))
+
+    def _just_before(self, cue: str, at: Span, reach: int) -> bool:
+        clause = self._clause[at.start] if self.words else 0
+        return any(
+            s.end <= at.start and at.start - s.end <= reach and self._clause[s.start] == clause
+            for s in self._in_sentence(cue, at)
+        )
+
+    def standing(self, at: Span, *, number: bool = False) -> Standing:
+        """How the sentence around `at` stands to the sign matched there.
+
+        A `number` (a reading) is personal by itself: only a hypothetical or a past frame makes it general.
+        """
+        now = self.has("now", at)
+        if self.has("idiom", at) or (self.has("figure_marker", at) and self.has("figure_topic", at)):
+            return Standing.FIGURATIVE
+        if self._just_before("negation", at, NEGATION_REACH):
+            return Standing.DENIED
+        asked = any(s.end <= at.start for s in self._in_sentence("reported_question", at))
+        if asked:  # "the nurse asked if I had trouble breathing": its "if" is no hypothetical
+            denied = any(s.start >= at.end for s in self._in_sentence("denial_after", at))
+            return Standing.DENIED if denied else Standing.REPORTED
+        if self._just_before("hypothetical", at, HYPOTHETICAL_REACH) and not now:
+            return Standing.HYPOTHETICAL
+        if not number and self._general(at, now):
+            return Standing.GENERAL
+        if (self.has("past", at) and not now) or (any(self._cues["not_now"]) and not self._strongly_now(at)):
+            return Standing.PAST
+        return Standing.REPORTED
+
+    def _general(self, at: Span, now: bool) -> bool:
+        if self.has("general_subject", at) and not (now and self.has("person_report", at)):
+            return True
+        # "what temp counts as a fever?", "why do rigors happen?": a wh-question with nobody in it.
+        first = self._sentence.index(self._sentence[at.start]) if self.words else 0
+        start = next((i for i in range(first, len(self.words)) if self.words[i] not in _SENTENCE_ENDS), first)
+        return self.words[start] in _WH_WORDS and not self.has("person_report", at)
+
+    def _strongly_now(self, at: Span) -> bool:
+        return self.has("strong_now", at)
+
+    def now(self) -> bool:
+        """Whether the message says anything is happening now (today, since, still, ...)."""
+        return any(self._cues["now"])
+
+    def personal(self) -> bool:
+        """Whether the message speaks of a particular person at all (I, my, he, mum, ...)."""
+        return any(self._cues["person_report"])

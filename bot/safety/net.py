@@ -1,0 +1,258 @@
+"""The statistical second net: a small text classifier that catches what the phrases miss.
+
+It sorts a normalised message into emergency, decision, report or general (TF-IDF character and
+word n-grams, logistic regression). It is trained on the dev part of the safety benchmark, the old
+held-out safety file and the NLU training examples, never on the sealed part. Its thresholds are
+chosen at build time by 5-fold cross-validation on the dev part, for recall: the net may only add
+an emergency or a referral to what the rules decided, never take one away.
+
+Built by `python -m bot safety build` into `build/safety/` under a hash of its inputs; loaded on
+first use. If no built net is present the rules still run alone, and a warning says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import NLU_DIR, PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+NET_DIR = PROJECT_ROOT / "build" / "safety"
+DEV_BENCHMARK = PROJECT_ROOT / "tests" / "eval" / "safety_dev.yml"
+LEGACY_SAFETY = PROJECT_ROOT / "tests" / "eval" / "heldout_safety.yml"
+LABELS = ("emergency", "decision", "report", "general")
+NET_INPUT_CHARS = 600
+"""The net reads the first 600 characters: enough for any message a patient types in one go, and
+it keeps the net's cost bounded on long input (the rules read everything)."""
+GENERAL_FALSE_ALARM_BUDGET = 0.01
+"""At most this share of general dev questions may be turned into an emergency by the net."""
+GENERAL_REFERRAL_BUDGET = 0.03
+SEED = 2026
+
+_LEGACY_LABELS = {"emergency": "emergency", "redirect": "decision", "no_alarm": "general"}
+_INTENT_LABELS = {"emergency": "emergency", "clinical_decision": "decision"}
+
+
+@dataclass(frozen=True)
+class NetVerdict:
+    """What the net adds: an emergency, a decision, or a personal report."""
+
+    emergency: bool = False
+    decision: bool = False
+    report: bool = False
+
+
+def _examples_of(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []) or []:
+        lines = str(item.get("examples", "")).splitlines()
+        out.setdefault(str(item.get("intent", "")), []).extend(line[2:] for line in lines if line.startswith("- "))
+    return out
+
+
+def training_data() -> tuple[list[str], list[str], list[bool]]:
+    """(texts, labels, is_dev): every training example; `is_dev` marks the dev benchmark's cases."""
+    texts: list[str] = []
+    labels: list[str] = []
+    is_dev: list[bool] = []
+    for raw in yaml.safe_load(DEV_BENCHMARK.read_text(encoding="utf-8"))["cases"]:
+        texts.append(str(raw["text"]))
+        labels.append(str(raw["kind"]))
+        is_dev.append(True)
+    for raw in yaml.safe_load(LEGACY_SAFETY.read_text(encoding="utf-8"))["cases"]:
+        label = _LEGACY_LABELS.get(str(raw["expect"]), "general")
+        texts.append(str(raw["text"]))
+        labels.append(label)
+        is_dev.append(False)
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for intent, examples in _examples_of(path).items():
+            label = _INTENT_LABELS.get(intent, "general")
+            texts.extend(examples)
+            labels.extend([label] * len(examples))
+            is_dev.extend([False] * len(examples))
+    return texts, labels, is_dev
+
+
+def fingerprint() -> str:
+    """Hash of everything the net is built from (its data and this module)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in [DEV_BENCHMARK, LEGACY_SAFETY, *sorted(NLU_DIR.glob("*.yml"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def net_path(print_: str | None = None) -> Path:
+    """Where the net for the current inputs lives."""
+    return NET_DIR / f"net-{print_ or fingerprint()}.joblib"
+
+
+def _pipeline() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+        ]
+    )
+    classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=SEED)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def _prepared(texts: list[str]) -> list[str]:
+    from bot.safety.text import normalise
+
+    return [normalise(t)[:NET_INPUT_CHARS] for t in texts]
+
+
+def _choose_threshold(scores: list[float], negative: list[bool], budget: float) -> float:
+    """The lowest threshold whose false positives on `negative` stay within `budget`."""
+    negatives = sorted((s for s, n in zip(scores, negative, strict=True) if n), reverse=True)
+    allowed = int(budget * len(negatives))
+    floor = negatives[allowed] if len(negatives) > allowed else 0.0
+    return min(0.99, max(0.05, floor + 1e-6))
+
+
+def build(path: Path | None = None) -> Path:
+    """Train the net, choose its thresholds by cross-validation on the dev part, and save it."""
+    import joblib
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    target = path or net_path()
+    texts, labels, is_dev = training_data()
+    prepared = _prepared(texts)
+    label_array = np.array(labels)
+    dev_index = np.array([i for i, d in enumerate(is_dev) if d])
+    other_index = np.array([i for i, d in enumerate(is_dev) if not d])
+    probabilities = np.zeros((len(texts), len(LABELS)))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+    for train_dev, test_dev in folds.split(dev_index, label_array[dev_index]):
+        train = np.concatenate([other_index, dev_index[train_dev]])
+        model = _pipeline().fit([prepared[i] for i in train], label_array[train])
+        order = [list(model.classes_).index(label) for label in LABELS]
+        held = dev_index[test_dev]
+        probabilities[held] = model.predict_proba([prepared[i] for i in held])[:, order]
+    dev_labels = label_array[dev_index]
+    dev_scores = probabilities[dev_index]
+    general = [label == "general" for label in dev_labels]
+    thresholds = {
+        "emergency": _choose_threshold(list(dev_scores[:, 0]), general, GENERAL_FALSE_ALARM_BUDGET),
+        "decision": _choose_threshold(list(dev_scores[:, 1]), general, GENERAL_REFERRAL_BUDGET),
+        "report": _choose_threshold(list(dev_scores[:, 2]), general, GENERAL_REFERRAL_BUDGET),
+    }
+    model = _pipeline().fit(prepared, label_array)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump({"model": model, "thresholds": thresholds, "labels": LABELS}, target)
+    return target
+
+
+def ensure_built() -> tuple[Path, bool]:
+    """(path, built now): build the net for the current inputs unless it exists."""
+    path = net_path()
+    if path.is_file():
+        return path, False
+    for old in NET_DIR.glob("net-*.joblib"):
+        old.unlink()
+    return build(path), True
+
+
+class CompiledNet:
+    """The trained pipeline's arithmetic without scikit-learn's per-call overhead.
+
+    TF-IDF (sublinear term frequency, l2 per vectorizer) and multinomial logistic regression are a
+    few dictionary look-ups and one small dot product; scikit-learn spends milliseconds checking
+    its input on every call. A test checks both give the same probabilities.
+    """
+
+    _WORD = re.compile(r"(?u)\b\w\w+\b")
+    _SPACES = re.compile(r"\s\s+")
+
+    def __init__(self, pipeline: Any) -> None:
+        """Take the vocabularies, idf weights and coefficients out of a fitted pipeline."""
+        import numpy as np
+
+        classifier = pipeline.named_steps["classifier"]
+        self.classes = [str(c) for c in classifier.classes_]
+        self._coef = np.ascontiguousarray(classifier.coef_.T)
+        self._intercept = classifier.intercept_.copy()
+        self._parts = []
+        offset = 0
+        for _, vectorizer in pipeline.named_steps["features"].transformer_list:
+            vocabulary = vectorizer.vocabulary_
+            self._parts.append((vectorizer.analyzer, vectorizer.ngram_range, vocabulary, vectorizer.idf_, offset))
+            offset += len(vocabulary)
+
+    def _grams(self, analyzer: str, ngram_range: tuple[int, int], text: str) -> list[str]:
+        low, high = ngram_range
+        if analyzer == "char_wb":  # as sklearn's _char_wb_ngrams
+            grams: list[str] = []
+            for word in self._SPACES.sub(" ", text).split():
+                padded = f" {word} "
+                for n in range(low, high + 1):
+                    grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+                    if len(padded) <= n:  # a word no longer than n counts once, as sklearn does
+                        break
+            return grams
+        words = self._WORD.findall(text)
+        return [" ".join(words[i : i + n]) for n in range(low, high + 1) for i in range(len(words) - n + 1)]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Class probabilities of one (already normalised, lowercase) text."""
+        import numpy as np
+
+        scores = self._intercept.copy()
+        for analyzer, ngram_range, vocabulary, idf, offset in self._parts:
+            counts: dict[int, int] = {}
+            for gram in self._grams(analyzer, ngram_range, text):
+                index = vocabulary.get(gram)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[indices]
+            weights /= np.sqrt(weights @ weights)
+            scores += weights @ self._coef[offset + indices]
+        scores = np.exp(scores - scores.max())
+        return dict(zip(self.classes, (scores / scores.sum()).tolist(), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> dict[str, Any] | None:
+    import joblib
+
+    current = net_path()
+    candidates = [current] if current.is_file() else sorted(NET_DIR.glob("net-*.joblib"), reverse=True)
+    if not candidates:
+        logger.warning("no safety net built (python -m bot safety build): the rules run alone")
+        return None
+    loaded = dict(joblib.load(candidates[0]))
+    loaded["compiled"] = CompiledNet(loaded["model"])
+    return loaded
+
+
+def net_verdict(clean: str) -> NetVerdict:
+    """The net's verdict on a normalised message (nothing when no net is built)."""
+    loaded = _loaded()
+    if loaded is None or not clean:
+        return NetVerdict()
+    thresholds = loaded["thresholds"]
+    scores = loaded["compiled"].probabilities(clean[:NET_INPUT_CHARS])
+    return NetVerdict(
+        emergency=scores["emergency"] >= thresholds["emergency"],
+        decision=scores["decision"] >= thresholds["decision"],
+        report=scores["report"] >= thresholds["report"],
+    )

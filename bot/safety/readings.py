@@ -1,0 +1,258 @@
+"""Numbers patients read off a device: blood pressure, temperature, pulse, oxygen, weight, urine.
+
+Each reading found in a normalised message is judged against the thresholds in
+`data/safety/readings.yml` (with their sources). A reading beyond a threshold is an emergency; any
+other reading of a person still goes to the care team, because the assistant never says a
+person's number is fine. The expressions are linear (no nested repetition).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+_NUM = r"(\d{1,3}(?:[.,]\d{1,2})?)"
+_FILL = r"(?:[a-z%%,]+ ){0,%d}"
+
+_BP = re.compile(r"(?<![\d.,])(\d{2,3}) (?:/|over) (\d{2,3})(?![\d.,/])")
+_BP_SYSTOLIC = re.compile(
+    r"\b(?:systolic|sys|top number|bp|blood pressure|pressure) (?:[a-z]+ ){0,3}(\d{2,3})(?![\d.,/])"
+)
+_BP_DIASTOLIC = re.compile(r"\b(?:diastolic|dia|bottom number) (?:[a-z]+ ){0,3}(\d{2,3})(?![\d.,/])")
+_TEMP_WORD = re.compile(
+    r"\b(?:temp|temps|temperature|tempature|temprature|fever|feaver|thermometer|temp is|running) "
+    + (_FILL % 4)
+    + _NUM
+    + r"(?![\d/])"
+)
+_TEMP_UNIT = re.compile(
+    r"(?<![\d.,])" + _NUM + r" ?(?:deg|degrees|degree|f|c|fahrenheit|farenheit|celsius|celcius|centigrade)\b"
+)
+_BARE = re.compile(r"^" + _NUM + r"(?: [?!.])*$")
+_DECIMAL_TEMP = re.compile(
+    r"(?<![\d.,/])(3[4-9][.,]\d|4[0-2][.,]\d|9[3-9][.,]\d|10[0-8][.,]\d)(?![\d.,/])"
+    r"(?! ?(?:kg|kgs|kilo|kilos|lb|lbs|pounds|ml|mls|mg|cm|st|stone|%|percent|k|mmol|units))"
+)
+_PULSE = re.compile(
+    r"\b(?:pulse|heart rate|heartrate|hr|heart|heartbeat|resting|watch|fitbit|bpm) "
+    + (_FILL % 6)
+    + r"(\d{2,3})(?![\d.,/%])"
+)
+_PULSE_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?(?:bpm|beats|resting|beat)\b")
+_OXYGEN = re.compile(
+    r"\b(?:sats|sat|saturation|saturations|spo2|sp02|spo|o2|oxygen|oximeter|ox|pulse ox|pulseox) "
+    + (_FILL % 4)
+    + r"(\d{2,3})(?![\d.,/])"
+)
+_OXYGEN_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?% ?(?:oxygen|o2|sats|sat|spo2|saturation)")
+_WEIGHT_UNITS = r"(lbs|lb|pounds|pound|kg|kgs|kilos|kilo|kilograms|st|stone)"
+_PAIR_UNITS = r"(kg|kgs|kilos|kilo|kilograms|lbs|lb|pounds)"
+_WEIGHT_GAIN = re.compile(
+    r"\b(?:up|gained|gain|gaining|put on|putting on|increase|increased|heavier|went up|gone up|jumped) "
+    + (_FILL % 3)
+    + _NUM
+    + r" ?"
+    + _WEIGHT_UNITS
+    + r"\b"
+)
+_WEIGHT_PAIR = re.compile(
+    r"(?<![\d.,])" + _NUM + r" ?" + _PAIR_UNITS + r" " + (_FILL % 8) + _NUM + r"(?: ?" + _PAIR_UNITS + r")?(?![\d.,])"
+)
+_STONE_PAIR = re.compile(
+    r"(?<![\d.,])(\d{1,2}) ?st(?:one)? ?(\d{1,2})? (?:lbs? |pounds? )?"
+    + (_FILL % 5)
+    + r"(\d{1,2}) ?st(?:one)? ?(\d{1,2})?"
+)
+_WEIGHED_PAIR = re.compile(
+    r"\b(?:weigh|weighed|weighs|weighing|weight|scale|scales) "
+    + (_FILL % 3)
+    + r"(\d{2,3}(?:[.,]\d)?) "
+    + (_FILL % 8)
+    + r"(\d{2,3}(?:[.,]\d)?)(?![\d.,])"
+)
+_LONG_AGO = re.compile(r"\b(?:month|months|year|years)\b")
+_URINE_WORDS = r"(?:pee|peed|peeing|wee|weed|urine|urinated|urinating|toilet|bathroom|loo|water|jug|urinal|bag|bottle)"
+_URINE_HOURS = re.compile(
+    r"\b" + _URINE_WORDS + r" " + (_FILL % 6) + r"(\d{1,2}) ?(?:hours|hrs|hr|h)\b"
+    r"|\b(\d{1,2}) ?(?:hours|hrs|hr|h) " + (_FILL % 5) + _URINE_WORDS + r"\b"
+)
+_URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|millilitres|milliliters|cc)\b")
+_URINE_CONTEXT = re.compile(r"\b" + _URINE_WORDS + r"\b")
+_CLOCK = r"(half |quarter past |quarter to )?(\d{1,2})(?: (\d\d))? ?(am|pm|this morning|in the morning|in morning|at night|tonight|this evening|in the evening|in evening|this afternoon|in the afternoon|in afternoon|o clock)"
+_CLOCK_LAST = re.compile(
+    r"\blast (?:[a-z]+ ){0,3}(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees) "
+    + (_FILL % 3)
+    + r"(?:at |was at |was )?"
+    + _CLOCK
+)
+_CLOCK_NOW = re.compile(r"\b(?:its|it is|now|nearly|almost) (?:[a-z]+ ){0,3}" + _CLOCK)
+
+LB_PER_KG = 2.2046
+LB_PER_STONE = 14
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One number a person reported, and whether it is beyond its emergency threshold."""
+
+    kind: str
+    value: float
+    emergency: bool
+    start: int
+    end: int
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _celsius(value: float) -> float | None:
+    if 33.0 <= value <= 43.5:
+        return value
+    if 91.0 <= value <= 110.0:
+        return (value - 32) * 5 / 9
+    return None
+
+
+def _blood_pressure(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    limits = rule["emergency_if"]
+    found = False
+    for match in _BP.finditer(clean):
+        systolic, diastolic = int(match.group(1)), int(match.group(2))
+        if 50 <= systolic <= 280 and 20 <= diastolic <= 180 and systolic > diastolic:
+            found = True
+            danger = (
+                systolic < limits["systolic_below"]
+                or systolic >= limits["systolic_at_least"]
+                or diastolic >= limits["diastolic_at_least"]
+            )
+            yield Reading("blood_pressure", systolic, danger, *match.span())
+    if found:
+        return
+    for match in _BP_SYSTOLIC.finditer(clean):
+        systolic = int(match.group(1))
+        if 50 <= systolic <= 280:
+            danger = systolic < limits["systolic_below"] or systolic >= limits["systolic_at_least"]
+            yield Reading("blood_pressure", systolic, danger, *match.span())
+    for match in _BP_DIASTOLIC.finditer(clean):
+        diastolic = int(match.group(1))
+        if 20 <= diastolic <= 180:
+            yield Reading("blood_pressure", diastolic, diastolic >= limits["diastolic_at_least"], *match.span())
+
+
+def _temperature(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    limits = rule["emergency_if"]
+    matches = list(_TEMP_WORD.finditer(clean)) + list(_TEMP_UNIT.finditer(clean)) + list(_DECIMAL_TEMP.finditer(clean))
+    for match in matches:
+        celsius = _celsius(_number(match.group(1)))
+        if celsius is not None:
+            danger = celsius >= limits["celsius_at_least"] or celsius < limits["celsius_below"]
+            yield Reading("temperature", round(celsius, 1), danger, *match.span())
+
+
+def _pulse(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    limits = rule["emergency_if"]
+    for match in list(_PULSE.finditer(clean)) + list(_PULSE_UNIT.finditer(clean)):
+        rate = int(match.group(1))
+        if 25 <= rate <= 250:
+            yield Reading("pulse", rate, rate >= limits["at_least"] or rate < limits["below"], *match.span())
+
+
+def _oxygen(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    for match in list(_OXYGEN.finditer(clean)) + list(_OXYGEN_UNIT.finditer(clean)):
+        level = int(match.group(1))
+        if 50 <= level <= 100:
+            yield Reading("oxygen", level, level <= rule["emergency_if"]["at_most"], *match.span())
+
+
+def _kg(value: float, unit: str) -> float:
+    if unit.startswith(("lb", "pound")):
+        return value / LB_PER_KG
+    if unit.startswith("st"):
+        return value * LB_PER_STONE / LB_PER_KG
+    return value
+
+
+def _weight(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    limit = rule["emergency_if"]["kg_at_least"]
+    if _LONG_AGO.search(clean):
+        return  # a gain over months is not the fast gain this threshold is about
+    for match in _WEIGHT_GAIN.finditer(clean):
+        gain = _kg(_number(match.group(1)), match.group(2))
+        if 0 < gain < 40:
+            yield Reading("weight_gain", round(gain, 1), gain >= limit, *match.span())
+    for match in _WEIGHT_PAIR.finditer(clean):
+        unit = match.group(2)
+        first, second = _kg(_number(match.group(1)), unit), _kg(_number(match.group(3)), match.group(4) or unit)
+        if 25 <= first <= 250 and 25 <= second <= 250:
+            # Which came first is often unclear ("82 today, 79 yesterday"); a fast loss is as worrying.
+            change = abs(second - first)
+            yield Reading("weight_gain", round(change, 1), change >= limit, *match.span())
+    for match in _WEIGHED_PAIR.finditer(clean):
+        first, second = _number(match.group(1)), _number(match.group(2))
+        unit = "lb" if max(first, second) > 150 else "kg"  # no unit given: a body weight over 150 is pounds
+        change = abs(_kg(second, unit) - _kg(first, unit))
+        if change < 25:
+            yield Reading("weight_gain", round(change, 1), change >= limit, *match.span())
+    for match in _STONE_PAIR.finditer(clean):
+        first = int(match.group(1)) * LB_PER_STONE + int(match.group(2) or 0)
+        second = int(match.group(3)) * LB_PER_STONE + int(match.group(4) or 0)
+        if 4 <= int(match.group(1)) <= 30:
+            gain = (second - first) / LB_PER_KG
+            yield Reading("weight_gain", round(gain, 1), gain >= limit, *match.span())
+
+
+def _hours_between(last: re.Match[str], now: re.Match[str]) -> float:
+    def clock(m: re.Match[str]) -> float:
+        part, hour, minutes, marker = m.group(1) or "", int(m.group(2)), int(m.group(3) or 0), m.group(4)
+        afternoon = marker in ("pm", "at night", "tonight", "this evening", "in the evening", "in evening") or (
+            "afternoon" in marker
+        )
+        hour = hour % 12 + (12 if afternoon else 0)
+        offset = {"half ": 0.5, "quarter past ": 0.25, "quarter to ": -0.25}.get(part, 0.0)
+        return hour + minutes / 60 + offset
+
+    return (clock(now) - clock(last)) % 24
+
+
+def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
+    limits = rule["emergency_if"]
+    for match in _URINE_HOURS.finditer(clean):
+        hours = int(match.group(1) or match.group(2))
+        if 1 <= hours <= 72:
+            yield Reading("urine", hours, hours >= limits["hours_without_at_least"], *match.span())
+    last, now = _CLOCK_LAST.search(clean), _CLOCK_NOW.search(clean)
+    if last and now:
+        elapsed = _hours_between(last, now)
+        yield Reading("urine", round(elapsed, 1), elapsed >= limits["hours_without_at_least"], *last.span())
+    if _URINE_CONTEXT.search(clean):
+        for match in _URINE_ML.finditer(clean):
+            volume = int(match.group(1))
+            if 0 <= volume <= 5000:
+                yield Reading("urine", volume, volume < limits["ml_per_day_below"], *match.span())
+
+
+_PARSERS = {
+    "blood_pressure": _blood_pressure,
+    "temperature": _temperature,
+    "pulse": _pulse,
+    "oxygen": _oxygen,
+    "weight_gain": _weight,
+    "urine": _urine,
+}
+
+
+def find_readings(clean: str, rules: dict[str, dict[str, Any]]) -> list[Reading]:
+    """Every reading in a normalised message, judged against `rules` (data/safety/readings.yml)."""
+    found: list[Reading] = []
+    if not any(c.isdigit() for c in clean):
+        return found  # every reading has a number
+    seen: set[tuple[str, float]] = set()
+    for kind, parse in _PARSERS.items():
+        for reading in parse(clean, rules[kind]):
+            if (kind, reading.value) not in seen:  # several expressions can find the same number
+                seen.add((kind, reading.value))
+                found.append(reading)
+    return found

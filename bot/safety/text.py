@@ -1,0 +1,118 @@
+"""Normalising a patient's message before the safety check reads it.
+
+Everything here is linear in the length of the text and bounded (`MAX_SCAN_CHARS`), so no input can
+make the check slow. Tricks that would hide a red flag are undone first: invisible characters,
+soft hyphens, accents typed as apostrophes, full-width letters and look-alike letters from other
+scripts ("сhest" with a Cyrillic "с"). Only real markup tags are removed, never ordinary text
+("<3 my chest hurts >" keeps every word).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
+from unidecode import unidecode
+
+MAX_SCAN_CHARS = 2000
+"""The safety check reads this much of any message: twice what the assistant answers
+(MAX_MESSAGE_CHARS). The channels refuse longer messages unread, with the emergency number in the
+reply, so every character the assistant accepts is read."""
+
+_APOSTROPHES = "'\u2019\u2018\u00b4`\u02bc\u02b9\u2032\u0060\u02bb\uff07"
+_TO_APOSTROPHE = str.maketrans({c: "'" for c in _APOSTROPHES})
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]{0,20}(?:\s[^<>]{0,200})?/?>")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011\u2012\u2013\u2014_/]+(?=[a-z])")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_TOKEN = re.compile(r"[a-z]+\d*|\d+(?:[.,]\d+)?|[.!?;,]|[%/]")
+_REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
+_CLAUSE_MARKS = frozenset(".!?;,")
+_LAUGHING = frozenset("\U0001f602\U0001f923\U0001f605\U0001f606\U0001f604\U0001f601\U0001f643\U0001f61c\U0001f61d")
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The Latin letter a look-alike from another script stands for, or the character itself."""
+    found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True)
+    if found:
+        for glyph in found[0]["homoglyphs"]:
+            candidate = glyph["c"]
+            if len(candidate) == 1 and candidate.isascii() and candidate.isalpha():
+                return candidate
+    return char
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char
+    category = unicodedata.category(char)
+    if category in ("Cf", "Mn", "Me"):  # zero-width, soft hyphen, combining accents: invisible
+        return ""
+    if char in _APOSTROPHES:
+        return "'"
+    if char.isalpha():
+        lookalike = _latin_lookalike(char)
+        if lookalike != char:
+            return lookalike
+        if unicodedata.name(char, "").startswith("LATIN"):
+            return unidecode(char)  # accents: "fièvre" -> "fievre"
+        return char  # other scripts stay as they are (the "not English" check counts them)
+    if char in "\u00b0\u2103\u2109":  # degree signs
+        return " deg "
+    if char in _LAUGHING:  # laughter marks a figure of speech ("nearly had a heart attack 😂")
+        return " haha "
+    return unidecode(char) or " "
+
+
+class _FoldTable(dict):  # type: ignore[type-arg]
+    """str.translate table that folds each character once, the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Unicode folded to plain lowercase ASCII where a look-alike or accent allows it."""
+    # Apostrophe look-alikes first: NFKC would turn an acute accent into a space and a combining mark.
+    text = text[:MAX_SCAN_CHARS].translate(_TO_APOSTROPHE)
+    text = unicodedata.normalize("NFKC", text)  # full-width letters become ASCII
+    text = html.unescape(text)
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
+def normalise(text: str | None) -> str:
+    """The message as the safety check reads it: folded, markup tags removed, apostrophes dropped."""
+    folded = _TAG.sub(" ", fold(text or ""))[: 2 * MAX_SCAN_CHARS]  # folding can lengthen ("😂" -> " haha ")
+    folded = folded.replace("'", "")
+    folded = _WORD_HYPHEN.sub(" ", folded)
+    folded = _REPEATS.sub(r"\1\1", folded)
+    clean = " ".join(_TOKEN.findall(folded))[:MAX_SCAN_CHARS]
+    # "chest pain chest pain chest pain ...": a run of the same one to four words says nothing more
+    # after its second time, and would only make the check slow.
+    return _REPEATED_WORDS.sub(r"\1\1", clean + " ").rstrip()
+
+
+def tokens(clean: str) -> list[str]:
+    """The tokens of a normalised message (words, numbers and clause marks)."""
+    return clean.split(" ") if clean else []
+
+
+def is_clause_mark(token: str) -> bool:
+    """Punctuation that ends a clause (negation and context do not reach past it)."""
+    return token in _CLAUSE_MARKS
+
+
+def non_latin_share(text: str) -> float:
+    """Share of letters in the folded text that are not ASCII (another script)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if not c.isascii()) / len(letters)

@@ -1,0 +1,140 @@
+"""The safety check run on every message before any model: emergency, urgent, referral, bad input.
+
+Safety rules 1 and 2 must not depend on the dialogue model, so this is decided here, in this order:
+
+1. the rule layer (`bot.safety.assess`, reviewed data in `data/safety/`) finds a red flag or a
+   dangerous reading reported for a person -> EMERGENCY;
+2. the statistical net (`bot.safety.net`, a small classifier trained on the dev benchmark) is
+   confident enough, at a threshold chosen for recall -> EMERGENCY (it can add emergencies, never
+   remove one);
+3. input that cannot be read as a question -> BAD_INPUT (only now, so a long or odd message is
+   refused only after the emergency check read all of it);
+4. an urgent sign -> URGENT ("call your care team today");
+5. a personal clinical decision -> CLINICAL_DECISION;
+6. a personal symptom or reading that nothing above matched -> SYMPTOM_CHECK ("I can't judge this
+   for you", never "not sure I understood"), also when the net finds a personal report or decision;
+7. otherwise NONE: the model answers.
+
+`bot.rasa_policy.TriagePolicy` acts on the route with the highest priority.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.safety.assess import assess
+from bot.safety.lexicon import lexicon
+from bot.safety.net import net_verdict
+from bot.safety.text import MAX_SCAN_CHARS, fold, non_latin_share, normalise
+
+MAX_MESSAGE_CHARS = 1000
+"""Longer messages are refused politely (after the emergency check): no question needs more."""
+
+
+class Route(str, Enum):
+    """What the safety check decided about a message."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    CLINICAL_DECISION = "clinical_decision"
+    SYMPTOM_CHECK = "symptom_check"
+    BAD_INPUT = "bad_input"
+    NONE = "none"
+
+
+class InputProblem(str, Enum):
+    """Why a message cannot be answered as a question."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NO_WORDS = "no_words"
+    NOT_ENGLISH = "not_english"
+    COMMAND = "command"
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The verdict on one message; `reason` names the rule that fired (never the user's words)."""
+
+    route: Route
+    reason: str = ""
+    problem: InputProblem | None = None
+
+
+_ALLOWED_COMMANDS = re.compile(
+    r'^/(?:greet|help|human_contact|tell_me_more|choose_answer\{"answer_id": ?"[a-z0-9_.]{1,120}"\}'
+    r'|choose_topic\{"topic": ?"[a-z0-9_]{1,64}"\})$'
+)
+"""Payloads of the assistant's own buttons; anything else typed with a leading '/' is refused."""
+
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    # Words that are not also English words ("die", "son", "as", "il" are left out on purpose).
+    """el la los las que del y es por para una como qué cuáles está puedo tengo estoy
+    les est pas qui avec une des du et je suis mon pour dans sur
+    der das und ist nicht ich mein meine ein eine mit für auf bin
+    os não com um uma meu minha é eu
+    lo gli che di non sono mio mia""".split()
+)
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    """a about after am an and are as at be been but by can cant could did do does dont for from had has have he her
+    him his how i if im in is it its ive just me my no not of on or our she should so that the their them they this
+    to was we were what when where which who why will with would you your""".split()
+)
+
+
+def triage(text: str | None) -> Triage:
+    """Decide what the safety check does with one message (see module docstring)."""
+    raw = text or ""
+    clean = normalise(raw)
+    lex = lexicon()
+    found = assess(clean, lex)
+    if found.emergency:
+        return Triage(Route.EMERGENCY, reason=found.emergency[0])
+    # The net only raises what the rules saw as a sign (a symptom or reading, or a sign only named):
+    # it never turns a message with no sign at all, or an urgent sign, into an emergency.
+    net = net_verdict(clean)
+    if net.emergency and (found.report or found.named):
+        return Triage(Route.EMERGENCY, reason="net")
+    problem = input_problem(raw, clean, has_reading=bool(found.report))
+    if problem is not None:
+        return Triage(Route.BAD_INPUT, reason=problem.value, problem=problem)
+    if found.urgent:
+        return Triage(Route.URGENT, reason=found.urgent[0])
+    if found.decision:
+        return Triage(Route.CLINICAL_DECISION, reason=found.decision[0])
+    if found.report:
+        return Triage(Route.SYMPTOM_CHECK, reason=found.report[0])
+    if net.decision and found.personal:
+        return Triage(Route.CLINICAL_DECISION, reason="net")
+    if net.report and found.personal:
+        return Triage(Route.SYMPTOM_CHECK, reason="net")
+    return Triage(Route.NONE)
+
+
+def input_problem(raw: str, clean: str, *, has_reading: bool = False) -> InputProblem | None:
+    """Why a message cannot be read as a question, or None (a bare reading such as "101.5" is readable)."""
+    if not raw.strip():
+        return InputProblem.EMPTY
+    if len(raw) > MAX_MESSAGE_CHARS:
+        return InputProblem.TOO_LONG
+    stripped = raw.strip()
+    if stripped.startswith("/"):
+        return None if _ALLOWED_COMMANDS.match(stripped) else InputProblem.COMMAND
+    if has_reading:
+        return None
+    folded = fold(raw)
+    if not any(c.isalpha() for c in folded):
+        return InputProblem.NO_WORDS
+    if non_latin_share(folded) > 0.4:
+        return InputProblem.NOT_ENGLISH
+    words = re.findall(r"[a-z\u00c0-\u024f]+", raw.lower())
+    foreign = sum(1 for w in words if w in _FOREIGN_FUNCTION_WORDS)
+    english = sum(1 for w in clean.split() if w in _ENGLISH_FUNCTION_WORDS)
+    if foreign >= 2 and foreign > 2 * english:
+        return InputProblem.NOT_ENGLISH
+    return None
+
+
+__all__ = ["MAX_MESSAGE_CHARS", "MAX_SCAN_CHARS", "InputProblem", "Route", "Triage", "input_problem", "triage"]

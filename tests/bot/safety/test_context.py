@@ -1,0 +1,60 @@
+"""Who and when: a sign reported now, or only named (general, hypothetical, over, denied, a figure of speech)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.assess import assess
+from bot.safety.context import MessageContext, Standing
+from bot.safety.lexicon import lexicon
+from bot.safety.text import normalise
+
+
+def standing_of(text: str, concept_id: str) -> Standing:
+    lex = lexicon()
+    clean = normalise(text)
+    ctx = MessageContext(clean, lex)
+    (concept,) = [c for c in lex.concepts if c.id == concept_id]
+    (span, *_) = concept.matcher.spans(clean)
+    return ctx.standing(ctx.span(*span))
+
+
+@pytest.mark.parametrize(
+    ("text", "standing"),
+    [
+        ("my chest hurts", Standing.REPORTED),
+        ("is it normal that my chest hurts this much", Standing.REPORTED),
+        ("does il2 cause chest pain", Standing.GENERAL),
+        ("is chest pain common with il2", Standing.GENERAL),
+        ("what if i get chest pain at home", Standing.HYPOTHETICAL),
+        ("what if i get chest pain right now", Standing.REPORTED),
+        ("no chest pain, just tired", Standing.DENIED),
+        ("i dont have any chest pain", Standing.DENIED),
+        ("no fever but my chest hurts", Standing.REPORTED),
+        ("i had chest pain last year during cycle 1", Standing.PAST),
+        ("i had chest pain last year and now its back", Standing.REPORTED),
+        ("chest pain back in 2022, all fine now, just curious", Standing.PAST),
+        ("the parking bill nearly gave me a heart attack", Standing.FIGURATIVE),
+        ("i nearly had a heart attack this morning", Standing.REPORTED),
+    ],
+)
+def test_standing(text: str, standing: Standing) -> None:
+    assert standing_of(text, "chest_pain") is standing
+
+
+def test_reported_speech_with_a_denial_is_a_denial() -> None:
+    text = "the nurse asked if i had trouble breathing and i said no"
+    assert standing_of(text, "breathing") is Standing.DENIED
+    assert standing_of("the nurse asked if i had trouble breathing and i said yes", "breathing") is Standing.REPORTED
+
+
+def test_a_reading_is_personal_even_in_a_question() -> None:
+    found = assess(normalise("temp is 101.5 is that normal after il2"), lexicon())
+    assert found.emergency == ["reading_temperature"]
+    hypothetical = assess(normalise("if my temp goes over 101 should i call"), lexicon())
+    assert hypothetical.emergency == [] and "reading_temperature" in hypothetical.named
+
+
+def test_always_personal_signs_ignore_grammar() -> None:
+    assert assess(normalise("should i just kill myself"), lexicon()).emergency == ["self_harm"]
+    assert assess(normalise("is he not breathing or am i imagining it"), lexicon()).emergency == ["breathing"]

@@ -23,8 +23,6 @@ closing figures in README.md ("Measured quality")."""
 CLEAR_MARGIN = 0.1
 SUGGEST_CONFIDENCE = 0.08
 """Candidates below this are not worth offering as 'did you mean' buttons."""
-EDUCATION_CONFIDENCE = 0.6
-"""A referral also gives general education only when the matching answer is this clear."""
 MAX_SUGGESTIONS = 3
 
 
@@ -71,6 +69,15 @@ class Candidate:
     confidence: float
 
 
+def clear_answer(candidates: list[Candidate]) -> Candidate | None:
+    """The best candidate when it is confident enough and clearly ahead of the runner-up."""
+    ranked = sorted(candidates, key=lambda c: c.confidence, reverse=True)
+    if not ranked or ranked[0].confidence < ANSWER_CONFIDENCE:
+        return None
+    runner_up = ranked[1].confidence if len(ranked) > 1 else 0.0
+    return ranked[0] if ranked[0].confidence - runner_up >= CLEAR_MARGIN else None
+
+
 def choose_answer_button(answer_id: str, title: str) -> Button:
     """Button that shows one answer."""
     return Button(title=title, payload=f'/choose_answer{{"answer_id":"{answer_id}"}}')
@@ -114,12 +121,10 @@ class Assistant:
 
     def answer_question(self, candidates: list[Candidate]) -> Outcome:
         """Answer the best candidate when it is clear; otherwise ask which topic was meant."""
-        ranked = sorted(candidates, key=lambda c: c.confidence, reverse=True)
-        if ranked and ranked[0].confidence >= ANSWER_CONFIDENCE:
-            runner_up = ranked[1].confidence if len(ranked) > 1 else 0.0
-            if ranked[0].confidence - runner_up >= CLEAR_MARGIN:
-                return self.show_answer(ranked[0].answer_id)
-        return self.did_you_mean(ranked)
+        clear = clear_answer(candidates)
+        if clear is not None:
+            return self.show_answer(clear.answer_id)
+        return self.did_you_mean(sorted(candidates, key=lambda c: c.confidence, reverse=True))
 
     def show_answer(self, answer_id: str) -> Outcome:
         """One answer with its source; an unknown id gets a polite 'not found' and the topic menu."""
@@ -187,9 +192,9 @@ class Assistant:
         return Outcome(replies=[*self._education(candidates), self._referral("system.symptom_check")])
 
     def urgent(self, candidates: list[Candidate]) -> Outcome:
-        """A sign to report the same day: call the care team today first, then general education."""
+        """A sign to report the same day: general education where clear, then "call your care team today"."""
         urgent = self._system_reply("system.urgent", "urgent", (HUMAN_BUTTON,))
-        return Outcome(replies=[urgent, *self._education(candidates)])
+        return Outcome(replies=[*self._education(candidates), urgent])
 
     def human_contact(self) -> Outcome:
         """How to reach a person at the clinic."""
@@ -233,9 +238,12 @@ class Assistant:
     # --- helpers -----------------------------------------------------------------------------
 
     def _education(self, candidates: list[Candidate]) -> list[Reply]:
-        """The clearly matching FAQ answer as general education (never instead of a referral)."""
-        best = max(candidates, key=lambda c: c.confidence, default=None)
-        if best is None or best.confidence < EDUCATION_CONFIDENCE:
+        """The clearly matching FAQ answer as general education (never instead of a referral).
+
+        "Clear" is what the assistant would answer directly: the same bar as `answer_question`.
+        """
+        best = clear_answer(candidates)
+        if best is None:
             return []
         answer = self._store.get(best.answer_id)
         if answer is None or answer.topic == SYSTEM_TOPIC:

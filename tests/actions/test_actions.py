@@ -119,8 +119,8 @@ async def test_fallback_offers_likely_answers_and_keeps_a_redacted_question(stor
 async def test_urgent_and_symptom_check_send_the_care_team_first_or_after_education() -> None:
     ranking = [("side_effects.nausea_diarrhea", 0.9)]
     urgent, _ = await _run(ActionUrgent(), _tracker("cant keep anything down", ranking=ranking))
-    assert [m["custom"]["kind"] for m in urgent][:2] == ["urgent", "education"]
-    assert "555-0199" in urgent[0]["text"]
+    assert [m["custom"]["kind"] for m in urgent][:2] == ["education", "urgent"]
+    assert "555-0199" in urgent[1]["text"]
     check, _ = await _run(ActionSymptomCheck(), _tracker("been tired since home", ranking=ranking))
     assert [m["custom"]["answer_id"] for m in check][:2] == ["side_effects.nausea_diarrhea", "system.symptom_check"]
 

@@ -123,13 +123,15 @@ def test_only_plausible_candidates_are_offered_and_at_most_three(assistant: Assi
     assert assistant.did_you_mean(at_bar).replies[0].kind == "disambiguation"
 
 
-def test_education_needs_a_clear_match_and_is_never_a_system_answer(assistant: Assistant) -> None:
-    from bot.dialogue import EDUCATION_CONFIDENCE
+def test_education_needs_the_same_clear_match_as_an_answer_and_is_never_a_system_answer(assistant: Assistant) -> None:
+    from bot.dialogue import ANSWER_CONFIDENCE, CLEAR_MARGIN
 
-    at_bar = assistant.clinical_referral([Candidate("living.other_medicines", EDUCATION_CONFIDENCE)])
+    at_bar = assistant.clinical_referral([Candidate("living.other_medicines", ANSWER_CONFIDENCE)])
     assert [r.kind for r in at_bar.replies] == ["education", "redirect"]
-    below = assistant.clinical_referral([Candidate("living.other_medicines", EDUCATION_CONFIDENCE - 0.01)])
+    below = assistant.clinical_referral([Candidate("living.other_medicines", ANSWER_CONFIDENCE - 0.01)])
     assert [r.kind for r in below.replies] == ["redirect"]
+    close = [Candidate("living.other_medicines", 0.5), Candidate("living.eating", 0.5 - CLEAR_MARGIN + 0.01)]
+    assert [r.kind for r in assistant.clinical_referral(close).replies] == ["redirect"]
     system = assistant.clinical_referral([Candidate("system.emergency", 0.99)])
     assert [r.kind for r in system.replies] == ["redirect"]
 
@@ -143,8 +145,9 @@ def test_symptom_check_says_it_cannot_judge_and_gives_both_numbers(assistant: As
     assert [r.answer_id for r in assistant.symptom_check([]).replies] == ["system.symptom_check"]
 
 
-def test_urgent_says_call_today_first(assistant: Assistant) -> None:
+def test_urgent_says_call_today_after_any_education(assistant: Assistant) -> None:
     outcome = assistant.urgent([Candidate("side_effects.nausea_diarrhea", 0.9)])
-    assert [r.kind for r in outcome.replies] == ["urgent", "education"]
-    assert "today" in outcome.replies[0].text and "555-0100" in outcome.replies[0].text
-    assert "911" in outcome.replies[0].text
+    assert [r.kind for r in outcome.replies] == ["education", "urgent"]
+    urgent = outcome.replies[-1]
+    assert "today" in urgent.text and "555-0100" in urgent.text and "911" in urgent.text
+    assert [r.kind for r in assistant.urgent([]).replies] == ["urgent"]

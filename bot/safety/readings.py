@@ -82,12 +82,12 @@ _URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|millilitres|milliliters
 _URINE_CONTEXT = re.compile(r"\b" + _URINE_WORDS + r"\b")
 _CLOCK = r"(half |quarter past |quarter to )?(\d{1,2})(?: (\d\d))? ?(am|pm|this morning|in the morning|in morning|at night|tonight|this evening|in the evening|in evening|this afternoon|in the afternoon|in afternoon|o clock)"
 _CLOCK_LAST = re.compile(
-    r"\blast (?:[a-z]+ ){0,3}(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees) "
-    + (_FILL % 3)
+    r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees) "
+    + r"(?:[a-z,]+ ){0,3}?"  # lazy: "at half 7" keeps its "half"
     + r"(?:at |was at |was )?"
     + _CLOCK
 )
-_CLOCK_NOW = re.compile(r"\b(?:its|it is|now|nearly|almost) (?:[a-z]+ ){0,3}" + _CLOCK)
+_CLOCK_NOW = re.compile(r"\b(?:its|it is|now|nearly|almost) (?:[a-z]+ ){0,3}?" + _CLOCK)
 
 LB_PER_KG = 2.2046
 LB_PER_STONE = 14

@@ -151,3 +151,61 @@ def test_urgent_says_call_today_after_any_education(assistant: Assistant) -> Non
     urgent = outcome.replies[-1]
     assert "today" in urgent.text and "555-0100" in urgent.text and "911" in urgent.text
     assert [r.kind for r in assistant.urgent([]).replies] == ["urgent"]
+
+
+def test_sources_line() -> None:
+    from bot.answers.entries import Source
+    from bot.dialogue import format_sources
+
+    nci = Source(name="NCI", url="https://www.cancer.gov/il2")
+    seed = Source(name="Seed document", url=None)
+    assert format_sources((nci,)) == "Source: NCI (https://www.cancer.gov/il2)"
+    assert format_sources((seed,)) == "Source: Seed document"
+    assert format_sources((nci, seed)) == "Sources: NCI (https://www.cancer.gov/il2); Seed document"
+
+
+def test_replies_carry_what_the_widget_and_channels_rely_on(assistant: Assistant, store) -> None:
+    from bot.dialogue import HUMAN_BUTTON
+
+    shown = assistant.show_answer("about.what_is_il2")
+    (answer,) = shown.replies
+    stored = store.get("about.what_is_il2")
+    assert answer.text.startswith(stored.answer) and answer.sources == stored.sources
+    more = assistant.tell_me_more("treatment.high_dose_schedule")
+    assert more.current_answer_id == "treatment.high_dose_schedule"
+    assert assistant.human_contact().replies[0].kind == "human"
+    notice = assistant.notice()
+    assert notice.kind == "notice" and notice.sources
+    education, referral = assistant.clinical_referral([Candidate("about.what_is_il2", 0.9)]).replies
+    assert education.text.startswith(stored.answer) and education.sources == stored.sources
+    assert HUMAN_BUTTON in referral.buttons and referral.sources
+    assert HUMAN_BUTTON in assistant.urgent([]).replies[0].buttons
+    assert HUMAN_BUTTON in assistant.symptom_check([]).replies[0].buttons
+
+
+def test_suggestion_buttons_are_titled_and_ordered_best_first(assistant: Assistant, store) -> None:
+    unsorted = [Candidate("living.eating", 0.3), Candidate("side_effects.nausea_diarrhea", 0.35)]
+    (reply,) = assistant.answer_question(unsorted).replies
+    first, second = reply.buttons[:2]
+    assert first.title == store.get("side_effects.nausea_diarrhea").title
+    assert first.payload == '/choose_answer{"answer_id":"side_effects.nausea_diarrhea"}'
+    assert second.payload == '/choose_answer{"answer_id":"living.eating"}'
+    topics = assistant.topic_menu().replies[0].buttons
+    assert topics[0].payload.startswith('/choose_topic{"topic":"') and topics[0].title
+    key, title = store.topics(exclude=["system"])[0]
+    assert (topics[0].title, topics[0].payload) == (title, f'/choose_topic{{"topic":"{key}"}}')
+
+
+def test_follow_up_without_a_current_answer_answers_the_question(assistant: Assistant) -> None:
+    outcome = assistant.follow_up(None, ["low_dose"], [Candidate("about.what_is_il2", 0.9)])
+    assert outcome.replies[0].answer_id == "about.what_is_il2"
+
+
+def test_the_unanswered_question_keeps_the_best_guess(fresh_store, answer_entries) -> None:
+    from tests.conftest import TEST_CONTACT
+
+    fresh_store.load(answer_entries)
+    candidates = [Candidate("living.eating", 0.1234), Candidate("about.names", 0.31)]
+    Assistant(fresh_store, TEST_CONTACT).note_unanswered("is it like chemo", candidates)
+    ((_, text, guess, confidence),) = fresh_store.unanswered()
+    assert (text, guess, confidence) == ("is it like chemo", "about.names", 0.31)

@@ -61,3 +61,51 @@ def test_a_weight_change_in_either_order_counts() -> None:
 )
 def test_numbers_that_are_not_readings(text: str) -> None:
     assert readings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("last peed at 6am and its 2pm now", 8.0),
+        ("last wee was at 5 this morning and it's now half 7 at night", 14.5),
+        ("last peed at 6:30am its 7pm now", 12.5),
+        ("last pee at quarter past 9 this morning and now its 1 in the afternoon", 3.8),
+        ("last peed at 11pm and its 7am now", 8.0),
+        ("last went to the toilet at 12pm and its now 1pm", 1.0),
+        ("last peed at quarter to 8 this morning, its 8 this evening", 12.2),
+    ],
+)
+def test_hours_without_urine_from_clock_times(text: str, hours: float) -> None:
+    (reading,) = [r for r in find_readings(normalise(text), lexicon().readings) if r.kind == "urine"]
+    assert reading.value == pytest.approx(hours, abs=0.05)
+    assert reading.emergency is (hours >= 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [("gained 4 lb", 1.8), ("up 1 stone", 6.4), ("put on 3 kg", 3.0), ("gained 11 pounds", 5.0)],
+)
+def test_weight_units(text: str, kg: float) -> None:
+    (reading,) = find_readings(normalise(text), lexicon().readings)
+    assert reading.value == pytest.approx(kg, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("systolic 89", True),
+        ("systolic 90", False),
+        ("bp 179", False),
+        ("bp 180", True),
+        ("diastolic 119", False),
+        ("diastolic 120", True),
+        ("100/100", False),  # not a blood pressure: the top number must be the larger
+    ],
+)
+def test_blood_pressure_thresholds_one_number_at_a_time(text: str, emergency: bool) -> None:
+    found = find_readings(normalise(text), lexicon().readings)
+    if text == "100/100":
+        assert [r.kind for r in found] == []
+    else:
+        assert [(r.kind, r.emergency) for r in found] == [("blood_pressure", emergency)]
+        assert found[0].value == float(text.split()[-1])

@@ -59,3 +59,9 @@ def test_any_text_is_triaged_without_error(text: str) -> None:
     verdict = triage(text)
     assert verdict.route in Route
     assert normalise(normalise(text)) == normalise(text)
+
+
+def test_combining_and_enclosing_marks_are_invisible() -> None:
+    assert normalise("che\u0301st pain") == "chest pain"  # combining acute (Mn)
+    assert normalise("chest\u20dd pain") == "chest pain"  # combining enclosing circle (Me)
+    assert normalise("deg\u00b0") == "deg deg"

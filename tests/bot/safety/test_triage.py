@@ -227,3 +227,15 @@ def test_the_assistants_own_button_payloads_are_allowed(text: str) -> None:
 def test_markup_and_sql_are_just_text() -> None:
     assert triage("<script>alert(1)</script> what is il2").route is Route.NONE
     assert triage("'; DROP TABLE answers; --").route is not Route.EMERGENCY
+
+
+def test_the_length_limit_is_exact() -> None:
+    assert triage("a" * MAX_MESSAGE_CHARS).problem is not InputProblem.TOO_LONG
+    assert triage("a" * (MAX_MESSAGE_CHARS + 1)).problem is InputProblem.TOO_LONG
+
+
+def test_the_language_check_counts_words_not_guesses() -> None:
+    assert triage("la dolce vita is a film").problem is None  # one foreign word is not enough to refuse
+    assert triage("la mer est belle").problem is InputProblem.NOT_ENGLISH
+    assert triage("je suis malade et la tete").problem is InputProblem.NOT_ENGLISH
+    assert triage("je suis malade, is that ok").problem is None

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage, register
-from rasa.server import configure_cors
-from sanic import Sanic
+from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rest import BoundedRestInput, parse_rest_body
 from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError
-from bot.local_servers import free_port
 from bot.safety.text import MAX_SCAN_CHARS
+from tests.fixtures.channels import serve_channel
 
 PRIVATE = "my name is Jane Doe and my chest hurts"
 
@@ -61,23 +58,9 @@ class FakeAgent:
 
 @pytest.fixture
 async def rest(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[str, FakeAgent]]:
-    monkeypatch.setattr(Sanic, "test_mode", True)
-    app = Sanic(f"rest_test_{uuid.uuid4().hex[:12]}")
-    configure_cors(app, None)
-    app.ctx.agent = FakeAgent()
-    register([BoundedRestInput()], app, route="/webhooks/")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", app.ctx.agent
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    agent = FakeAgent()
+    async with serve_channel(BoundedRestInput(), agent, monkeypatch) as url:
+        yield f"{url}/webhook", agent
 
 
 async def test_same_url_and_reply_format_as_rasa(rest) -> None:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage, register
-from rasa.server import configure_cors
-from sanic import Sanic
+from rasa.core.channels.channel import UserMessage
 
 from bot.channels.static_files import STATIC_DIR, StaticAsset
 from bot.channels.widget import WidgetInput
@@ -29,10 +26,10 @@ from bot.channels.widget_requests import (
     normalise_origin,
     parse_widget_request,
 )
-from bot.local_servers import free_port
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.safety.triage import MAX_MESSAGE_CHARS
 from bot.settings import get_settings
+from tests.fixtures.channels import serve_channel
 
 CLINIC = "https://www.example-clinic.org"
 SENDER = "c0ffee" * 4
@@ -263,24 +260,10 @@ class Server:
 
 
 async def _serve(rasa_cors: str | None, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Server]:
-    monkeypatch.setattr(Sanic, "test_mode", True)  # lets Sanic start more than one app per process
-    app = Sanic(f"widget_test_{uuid.uuid4().hex[:12]}")
-    configure_cors(app, rasa_cors)  # what `rasa run [--cors ...]` does
-    app.ctx.agent = FakeAgent()
-    register([WidgetInput(allowed_origins=[CLINIC])], app, route="/webhooks/")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
+    agent = FakeAgent()
+    async with serve_channel(WidgetInput(allowed_origins=[CLINIC]), agent, monkeypatch, rasa_cors) as url:
         async with aiohttp.ClientSession() as session:
-            yield Server(f"http://127.0.0.1:{port}/webhooks/widget", app.ctx.agent, session)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+            yield Server(url, agent, session)
 
 
 @pytest.fixture

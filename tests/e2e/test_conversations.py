@@ -110,7 +110,7 @@ def test_buttons_work(running_bot) -> None:
 BAD_INPUTS = {
     "empty": "",
     "whitespace": "   \n\t  ",
-    "very long": "il2 " * 2500,
+    "long": "il2 " * 400,
     "emoji only": "😀🙏😀",
     "another language": "¿Qué es la interleucina 2 y cuáles son los efectos secundarios?",
     "html": "<img src=x onerror=alert(1)><script>alert('x')</script>",
@@ -128,6 +128,17 @@ def test_bad_input_gets_a_polite_reply_and_the_server_stays_up(running_bot, text
     body = texts(messages)
     assert body.strip()
     assert "Traceback" not in body and "<script>" not in body and "onerror" not in body
+    assert requests.get(running_bot.base_url, timeout=5).status_code == 200
+
+
+def test_a_message_longer_than_the_safety_check_reads_is_refused_politely_with_the_emergency_number(
+    running_bot,
+) -> None:
+    response = requests.post(running_bot.webhook, json={"sender": "long-1", "message": "il2 " * 2500}, timeout=60)
+    assert response.status_code == 413
+    (message,) = response.json()
+    assert "too long" in message["text"] and "call 911" in message["text"]
+    assert "Traceback" not in response.text
     assert requests.get(running_bot.base_url, timeout=5).status_code == 200
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.safety import net
 from bot.safety import triage as triage_module
 from bot.safety.net import NetVerdict, training_data
-from bot.safety.triage import Route, triage
+from bot.safety.triage import Route, Triage, triage
 from evaluation.safety_sets import SEALED_FILE, load_part
 
 
@@ -40,7 +40,7 @@ def test_the_net_cannot_cancel_an_emergency(net_says) -> None:
 
 def test_the_net_raises_a_sign_the_rules_only_saw_as_a_symptom(net_says) -> None:
     net_says(NetVerdict(emergency=True))
-    assert triage("my breathing feels weird and i am so tired").route is Route.EMERGENCY
+    assert triage("my breathing feels weird and i am so tired") == Triage(Route.EMERGENCY, reason="net")
     assert triage("been very tired since coming home").route is Route.EMERGENCY
 
 
@@ -53,10 +53,10 @@ def test_the_net_never_alarms_a_message_with_no_sign_or_an_urgent_one(net_says) 
 
 def test_the_net_refers_only_personal_messages(net_says) -> None:
     net_says(NetVerdict(decision=True))
-    assert triage("my husband wonders about the drip").route is Route.CLINICAL_DECISION
+    assert triage("my husband wonders about the drip") == Triage(Route.CLINICAL_DECISION, reason="net")
     assert triage("how does the drip work").route is Route.NONE
     net_says(NetVerdict(report=True))
-    assert triage("my mum feels a bit off").route in (Route.SYMPTOM_CHECK,)
+    assert triage("my husband wonders about the drip") == Triage(Route.SYMPTOM_CHECK, reason="net")
 
 
 def test_the_compiled_net_gives_the_pipelines_probabilities() -> None:

@@ -239,3 +239,13 @@ def test_the_language_check_counts_words_not_guesses() -> None:
     assert triage("la mer est belle").problem is InputProblem.NOT_ENGLISH
     assert triage("je suis malade et la tete").problem is InputProblem.NOT_ENGLISH
     assert triage("je suis malade, is that ok").problem is None
+
+
+def test_an_everyday_symptom_word_with_nobody_and_no_time_is_a_question() -> None:
+    assert triage("rash?").route is Route.NONE
+    assert triage("rash since this morning").route is Route.SYMPTOM_CHECK
+    assert triage("my rash").route is Route.SYMPTOM_CHECK
+
+
+def test_bad_input_names_its_reason() -> None:
+    assert triage("").reason == "empty"

@@ -92,8 +92,8 @@ class MessageContext:
 
         A `number` (a reading) is personal by itself: only a hypothetical or a past frame makes it general.
         """
-        now = self.has("now", at)
-        if self.has("idiom", at) or (self.has("figure_marker", at) and self.has("figure_topic", at)):
+        now = self._now(at)
+        if self._figurative(at):
             return Standing.FIGURATIVE
         if self._just_before("negation", at, NEGATION_REACH):
             return Standing.DENIED
@@ -105,9 +105,24 @@ class MessageContext:
             return Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL
-        if (self.has("past", at) and not now) or (any(self._cues["not_now"]) and not self._strongly_now(at)):
+        resolved = any(s.start >= at.end for s in self._in_sentence("resolved", at))
+        if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
         return Standing.REPORTED
+
+    def _now(self, at: Span) -> bool:
+        """A "now" word in the sentence, not counting those of "all fine now" and the like."""
+        over = self._cues["not_now"]
+        return any(not any(o.start <= s.start and s.end <= o.end for o in over) for s in self._in_sentence("now", at))
+
+    def _figurative(self, at: Span) -> bool:
+        """An idiom that contains the sign itself ("a real pain", "drowning in paperwork", "having a fit
+        about"), or "nearly" or a laugh just before it about money or paperwork ("the parking nearly gave
+        me a heart attack"). A laugh elsewhere never cancels a sign ("my chest hurts lol").
+        """
+        if any(s.start <= at.start < s.end or at.start <= s.start < at.end for s in self._in_sentence("idiom", at)):
+            return True
+        return self._just_before("figure_marker", at, NEGATION_REACH + 1) and self.has("figure_topic", at)
 
     def _general(self, at: Span, now: bool) -> bool:
         if self.has("general_subject", at) and not (now and self.has("person_report", at)):
@@ -116,9 +131,6 @@ class MessageContext:
         first = self._sentence.index(self._sentence[at.start]) if self.words else 0
         start = next((i for i in range(first, len(self.words)) if self.words[i] not in _SENTENCE_ENDS), first)
         return self.words[start] in _WH_WORDS and not self.has("person_report", at)
-
-    def _strongly_now(self, at: Span) -> bool:
-        return self.has("strong_now", at)
 
     def now(self) -> bool:
         """Whether the message says anything is happening now (today, since, still, ...)."""

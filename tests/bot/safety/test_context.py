@@ -58,3 +58,23 @@ def test_a_reading_is_personal_even_in_a_question() -> None:
 def test_always_personal_signs_ignore_grammar() -> None:
     assert assess(normalise("should i just kill myself"), lexicon()).emergency == ["self_harm"]
     assert assess(normalise("is he not breathing or am i imagining it"), lexicon()).emergency == ["breathing"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest hurts lol",
+        "haha i know this sounds silly but my chest hurts",
+        "i was fine earlier, all good now except my chest hurts",
+        "im sick and tired of this, my chest hurts",
+        "i feel like im drowning in my own chest pain",
+    ],
+)
+def test_a_laugh_an_idiom_or_all_fine_now_elsewhere_never_cancels_a_sign(text: str) -> None:
+    assert standing_of(text, "chest_pain") is Standing.REPORTED
+
+
+def test_an_idiom_that_contains_the_sign_is_a_figure_of_speech() -> None:
+    assert assess(normalise("im drowning in paperwork"), lexicon()).emergency == []
+    assert assess(normalise("my boss is having a fit about it"), lexicon()).emergency == []
+    assert assess(normalise("i feel like im drowning, cant get air"), lexicon()).emergency == ["breathing"]

@@ -116,9 +116,11 @@ class MessageContext:
         return any(not any(o.start <= s.start and s.end <= o.end for o in over) for s in self._in_sentence("now", at))
 
     def _figurative(self, at: Span) -> bool:
-        """An idiom that contains the sign itself ("a real pain", "drowning in paperwork", "having a fit
-        about"), or "nearly" or a laugh just before it about money or paperwork ("the parking nearly gave
-        me a heart attack"). A laugh elsewhere never cancels a sign ("my chest hurts lol").
+        """Whether the sign is part of a figure of speech.
+
+        An idiom that contains the sign itself ("a real pain", "drowning in paperwork", "having a fit
+        about"), or "nearly" or a laugh just before it about money or paperwork ("the parking nearly
+        gave me a heart attack"). A laugh elsewhere never cancels a sign ("my chest hurts lol").
         """
         if any(s.start <= at.start < s.end or at.start <= s.start < at.end for s in self._in_sentence("idiom", at)):
             return True

@@ -78,3 +78,39 @@ def test_an_idiom_that_contains_the_sign_is_a_figure_of_speech() -> None:
     assert assess(normalise("im drowning in paperwork"), lexicon()).emergency == []
     assert assess(normalise("my boss is having a fit about it"), lexicon()).emergency == []
     assert assess(normalise("i feel like im drowning, cant get air"), lexicon()).emergency == ["breathing"]
+
+
+def standings_of_all(text: str, concept_id: str) -> list[Standing]:
+    lex = lexicon()
+    clean = normalise(text)
+    ctx = MessageContext(clean, lex)
+    (concept,) = [c for c in lex.concepts if c.id == concept_id]
+    return [ctx.standing(ctx.span(*span)) for span in concept.matcher.spans(clean)]
+
+
+def test_cues_stay_in_their_own_sentence() -> None:
+    assert standings_of_all("hello. does il2 cause chest pain? my chest hurts.", "chest_pain") == [
+        Standing.GENERAL,
+        Standing.REPORTED,
+    ]
+
+
+def test_a_general_question_with_a_report_now_is_a_report() -> None:
+    assert standing_of("does il2 cause chest pain because my chest hurts right now", "chest_pain") is (
+        Standing.REPORTED
+    )
+
+
+def test_a_question_word_opens_a_general_question_in_any_sentence() -> None:
+    assert standing_of("ok. who gets chest pain", "chest_pain") is Standing.GENERAL
+    assert standing_of("ok. chest pain", "chest_pain") is Standing.REPORTED
+
+
+def test_reported_speech_right_next_to_the_sign() -> None:
+    assert standing_of("the nurse asked about chest pain and i said no", "chest_pain") is Standing.DENIED
+    assert standing_of("the doctor asked if i have chest pain nope", "chest_pain") is Standing.DENIED
+
+
+def test_negation_reaches_exactly_three_words() -> None:
+    assert standing_of("no real big new chest pain", "chest_pain") is Standing.DENIED
+    assert standing_of("no real big new strange chest pain", "chest_pain") is Standing.REPORTED

@@ -114,3 +114,16 @@ def test_reported_speech_right_next_to_the_sign() -> None:
 def test_negation_reaches_exactly_three_words() -> None:
     assert standing_of("no real big new chest pain", "chest_pain") is Standing.DENIED
     assert standing_of("no real big new strange chest pain", "chest_pain") is Standing.REPORTED
+
+
+def test_a_sign_that_is_over_is_past_but_a_new_one_now_is_not() -> None:
+    assert standing_of("chest pain gone now", "chest_pain") is Standing.PAST
+    assert standing_of("my chest hurt, fine now", "chest_pain") is Standing.PAST
+    assert standings_of_all("i had chest pain last year, all good now, but right now my chest hurts", "chest_pain")[
+        -1
+    ] is (Standing.REPORTED)
+
+
+def test_an_idiom_around_the_sign() -> None:
+    assert standing_of("the bus journey is a real pain", "symptom") is Standing.FIGURATIVE
+    assert assess(normalise("the bus journey is a real pain"), lexicon()).report == []

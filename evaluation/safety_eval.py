@@ -14,7 +14,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 
+from bot.evaluation import reply_kinds
 from bot.local_servers import running_assistant
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import PROJECT_ROOT
@@ -133,23 +134,13 @@ def missed_targets(summary: dict[str, Any], targets: Targets = Targets()) -> lis
     return problems
 
 
-def reply_kinds(messages: Iterable[dict[str, Any]]) -> list[str]:
-    """The kinds of the bot's messages, without the one-time notice."""
-    kinds = []
-    for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and custom.get("kind") and custom["kind"] != "notice":
-            kinds.append(str(custom["kind"]))
-    return kinds
-
-
 def through_webhook(webhook: str) -> Callable[[SafetyCase], list[str]]:
     """Ask one case as a fresh conversation through the REST channel."""
 
     def ask(case: SafetyCase) -> list[str]:
         response = requests.post(webhook, json={"sender": uuid.uuid4().hex, "message": case.text}, timeout=60)
         response.raise_for_status()
-        return reply_kinds(response.json())
+        return [kind for kind, _ in reply_kinds(response.json())]
 
     return ask
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.nlu_generation import read_nlu_examples
 from bot.settings import NLU_DIR, PROJECT_ROOT
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
@@ -58,11 +59,7 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def training_examples(nlu_dir: Path = NLU_DIR) -> list[str]:
     """Every NLU training example of the project (hand-written and generated)."""
-    examples: list[str] = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []) or []:
-            examples.extend(line[2:] for line in str(item.get("examples", "")).splitlines() if line.startswith("- "))
-    return examples
+    return [e for path in sorted(nlu_dir.glob("*.yml")) for group in read_nlu_examples(path).values() for e in group]
 
 
 def load_pool(pool_dir: Path = POOL_DIR) -> list[SafetyCase]:

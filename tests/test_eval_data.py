@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-
 from bot.evaluation import Case, judge, load_cases
+from bot.nlu_generation import read_nlu_examples
 from bot.settings import NLU_DIR
 
 KINDS = {"answer", "emergency", "redirect", "out_of_scope", "human", "no_alarm"}
@@ -15,11 +14,9 @@ def _normalised(text: str) -> str:
 
 
 def _training_examples() -> set[str]:
-    examples = set()
-    for path in NLU_DIR.glob("*.yml"):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            examples.update(_normalised(line[2:]) for line in item["examples"].splitlines() if line.startswith("- "))
-    return examples
+    return {
+        _normalised(e) for path in NLU_DIR.glob("*.yml") for group in read_nlu_examples(path).values() for e in group
+    }
 
 
 def test_held_out_cases_are_not_training_examples() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from bot.nlu_generation import read_nlu_examples
 from bot.settings import NLU_DIR, PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -51,14 +52,6 @@ class NetVerdict:
     report: bool = False
 
 
-def _examples_of(path: Path) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []) or []:
-        lines = str(item.get("examples", "")).splitlines()
-        out.setdefault(str(item.get("intent", "")), []).extend(line[2:] for line in lines if line.startswith("- "))
-    return out
-
-
 def training_data() -> tuple[list[str], list[str], list[bool]]:
     """(texts, labels, is_dev): every training example; `is_dev` marks the dev benchmark's cases."""
     texts: list[str] = []
@@ -74,7 +67,7 @@ def training_data() -> tuple[list[str], list[str], list[bool]]:
         labels.append(label)
         is_dev.append(False)
     for path in sorted(NLU_DIR.glob("*.yml")):
-        for intent, examples in _examples_of(path).items():
+        for intent, examples in read_nlu_examples(path).items():
             label = _INTENT_LABELS.get(intent, "general")
             texts.extend(examples)
             labels.extend([label] * len(examples))

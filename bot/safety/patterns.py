@@ -38,8 +38,12 @@ def _phrase(phrase: str) -> str:
 
     Members are written as people type them and normalised like messages: "flu-like" is "flu like".
     """
-    words = phrase.lower().replace("'", "").replace("-", " ").replace("_", " ").split()
-    return " ".join(_word(w) for w in words)
+    return " ".join(_word(w) for w in _member_words(phrase))
+
+
+def _member_words(member: str) -> list[str]:
+    """The words of a class member or alternative, normalised like messages ("flu-like" -> flu like)."""
+    return member.lower().replace("'", "").replace("-", " ").replace("_", " ").split()
 
 
 def _alternatives(options: Sequence[str]) -> str:
@@ -90,7 +94,7 @@ def _first_options(phrase: str, classes: Mapping[str, Sequence[str]]) -> list[st
     options: list[str] = []
     for option in first.split("|"):
         options.extend(_class(option[1:], classes) if option.startswith("$") else [option])
-    return [o.lower().replace("'", "").replace("-", " ").replace("_", " ").split()[0] for o in options if o.strip()]
+    return [_member_words(o)[0] for o in options if o.strip()]
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,17 @@ from bot.safety.lexicon import lexicon
 from bot.safety.text import normalise
 
 
-def standing_of(text: str, concept_id: str) -> Standing:
+def standings_of_all(text: str, concept_id: str) -> list[Standing]:
     lex = lexicon()
     clean = normalise(text)
     ctx = MessageContext(clean, lex)
     (concept,) = [c for c in lex.concepts if c.id == concept_id]
-    (span, *_) = concept.matcher.spans(clean)
-    return ctx.standing(ctx.span(*span))
+    return [ctx.standing(ctx.span(*span)) for span in concept.matcher.spans(clean)]
+
+
+def standing_of(text: str, concept_id: str) -> Standing:
+    """How the message stands to the concept's first match."""
+    return standings_of_all(text, concept_id)[0]
 
 
 @pytest.mark.parametrize(
@@ -78,14 +82,6 @@ def test_an_idiom_that_contains_the_sign_is_a_figure_of_speech() -> None:
     assert assess(normalise("im drowning in paperwork"), lexicon()).emergency == []
     assert assess(normalise("my boss is having a fit about it"), lexicon()).emergency == []
     assert assess(normalise("i feel like im drowning, cant get air"), lexicon()).emergency == ["breathing"]
-
-
-def standings_of_all(text: str, concept_id: str) -> list[Standing]:
-    lex = lexicon()
-    clean = normalise(text)
-    ctx = MessageContext(clean, lex)
-    (concept,) = [c for c in lex.concepts if c.id == concept_id]
-    return [ctx.standing(ctx.span(*span)) for span in concept.matcher.spans(clean)]
 
 
 def test_cues_stay_in_their_own_sentence() -> None:

@@ -90,7 +90,12 @@ def fold(text: str) -> str:
 
 def normalise(text: str | None) -> str:
     """The message as the safety check reads it: folded, markup tags removed, apostrophes dropped."""
-    folded = _TAG.sub(" ", fold(text or ""))[: 2 * MAX_SCAN_CHARS]  # folding can lengthen ("😂" -> " haha ")
+    return normalise_folded(fold(text or ""))
+
+
+def normalise_folded(folded: str) -> str:
+    """`normalise` for a text already folded (the safety check folds once and uses it twice)."""
+    folded = _TAG.sub(" ", folded)[: 2 * MAX_SCAN_CHARS]  # folding can lengthen ("😂" -> " haha ")
     folded = folded.replace("'", "")
     folded = _WORD_HYPHEN.sub(" ", folded)
     folded = _REPEATS.sub(r"\1\1", folded)

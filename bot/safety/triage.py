@@ -27,7 +27,7 @@ from enum import Enum
 from bot.safety.assess import assess
 from bot.safety.lexicon import lexicon
 from bot.safety.net import net_verdict
-from bot.safety.text import MAX_SCAN_CHARS, fold, non_latin_share, normalise
+from bot.safety.text import MAX_SCAN_CHARS, fold, non_latin_share, normalise_folded
 
 MAX_MESSAGE_CHARS = 1000
 """Longer messages are refused politely (after the emergency check): no question needs more."""
@@ -87,7 +87,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 def triage(text: str | None) -> Triage:
     """Decide what the safety check does with one message (see module docstring)."""
     raw = text or ""
-    clean = normalise(raw)
+    folded = fold(raw)
+    clean = normalise_folded(folded)
     lex = lexicon()
     found = assess(clean, lex)
     if found.emergency:
@@ -97,7 +98,7 @@ def triage(text: str | None) -> Triage:
     net = net_verdict(clean)
     if net.emergency and (found.report or found.named):
         return Triage(Route.EMERGENCY, reason="net")
-    problem = input_problem(raw, clean, has_reading=bool(found.report))
+    problem = input_problem(raw, clean, folded, has_reading=bool(found.report))
     if problem is not None:
         return Triage(Route.BAD_INPUT, reason=problem.value, problem=problem)
     if found.urgent:
@@ -113,7 +114,7 @@ def triage(text: str | None) -> Triage:
     return Triage(Route.NONE)
 
 
-def input_problem(raw: str, clean: str, *, has_reading: bool = False) -> InputProblem | None:
+def input_problem(raw: str, clean: str, folded: str, *, has_reading: bool = False) -> InputProblem | None:
     """Why a message cannot be read as a question, or None (a bare reading such as "101.5" is readable)."""
     if not raw.strip():
         return InputProblem.EMPTY
@@ -124,7 +125,6 @@ def input_problem(raw: str, clean: str, *, has_reading: bool = False) -> InputPr
         return None if _ALLOWED_COMMANDS.match(stripped) else InputProblem.COMMAND
     if has_reading:
         return None
-    folded = fold(raw)
     if not any(c.isalpha() for c in folded):
         return InputProblem.NO_WORDS
     if non_latin_share(folded) > 0.4:

@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.triage import Route, triage
+from bot.safety.triage import Route, Triage, triage
 
 # Rasa's graph validation evaluates these annotations at run time (Python 3.10), so they are
 # real imports and use typing's generics rather than `list[...]` under postponed evaluation.
@@ -44,6 +44,14 @@ class TriagePolicy(Policy):
         """Nothing to learn: the rules live in `bot.safety`."""
         return self._resource
 
+    def _triage(self, text: str) -> Triage:
+        """The verdict on `text`; Rasa asks twice per turn (before and after the action), so it is kept."""
+        last = getattr(self, "_last_verdict", None)
+        if last is None or last[0] != text:
+            last = (text, triage(text))
+            self._last_verdict = last
+        return last[1]
+
     def predict_action_probabilities(
         self,
         tracker: DialogueStateTracker,
@@ -55,7 +63,7 @@ class TriagePolicy(Policy):
         text = tracker.latest_message.text if tracker.latest_message else None
         if text is None:  # no user message yet (e.g. session start): nothing to triage
             return self._prediction(self._default_predictions(domain))
-        action = ROUTE_ACTIONS.get(triage(text).route)
+        action = ROUTE_ACTIONS.get(self._triage(text).route)
         if action is None:
             return self._prediction(self._default_predictions(domain))
         if tracker.latest_action_name == ACTION_LISTEN_NAME:

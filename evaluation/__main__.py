@@ -11,6 +11,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
+    commands.add_parser("split-coverage", help="render the content coverage set's dev and test parts from its pool")
     safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
     safety.add_argument("--model", help="trained model; without it, the safety layer alone is scored in process")
     safety.add_argument("--part", choices=["dev", "sealed", "both"], default="both")
@@ -24,6 +25,11 @@ def main() -> int:
     args = _parser().parse_args()
     if args.command == "split":
         write_split()
+        return 0
+    if args.command == "split-coverage":
+        from evaluation.coverage_sets import write_split as write_coverage_split
+
+        write_coverage_split()
         return 0
     from evaluation.safety_eval import main as score
 

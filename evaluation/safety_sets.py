@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import yaml
 
@@ -82,7 +83,15 @@ def load_pool(pool_dir: Path = POOL_DIR) -> list[SafetyCase]:
     return cases
 
 
-def deduplicate(cases: Iterable[SafetyCase], known: Iterable[str] = ()) -> list[SafetyCase]:
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+CaseT = TypeVar("CaseT", bound=_HasText)
+
+
+def deduplicate(cases: Iterable[CaseT], known: Iterable[str] = ()) -> list[CaseT]:
     """Drop cases that nearly repeat a known text (a training example) or an earlier case."""
     index: dict[str, list[frozenset[str]]] = defaultdict(list)
 

@@ -20,7 +20,7 @@ help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
 	@echo "           and the demo clinic website with the chat widget (http://localhost:8080/)"
 	@echo "make test   set everything up, then run the whole test suite"
-	@echo "make eval   held-out answers and the safety benchmark (dev and sealed) through the running bot"
+	@echo "make eval   held-out answers, the safety benchmark and the coverage set (dev and test) through the running bot"
 	@echo "make mutation  mutation testing of the safety check and the reply thresholds"
 	@echo "make lint   ruff and mypy"
 	@echo "make screenshots  refresh docs/widget-*.png (the chat widget in a real browser)"
@@ -73,6 +73,7 @@ screenshots: setup browser
 eval: setup
 	$(PY) -m bot eval --model "$$($(PY) -m bot model path)"
 	$(PY) -m evaluation safety --model "$$($(PY) -m bot model path)" --part both --show-misses
+	$(PY) -m evaluation coverage --model "$$($(PY) -m bot model path)" --part both --show-misses
 
 # Mutation testing (mutmut) of the safety modules and the reply thresholds, against their fast unit tests.
 mutation: setup

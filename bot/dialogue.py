@@ -1,7 +1,7 @@
 """What the assistant says in each situation, as plain data the Rasa actions send on.
 
 Every sentence comes from the answer base (`data/answers`), so content changes need a reload,
-not a code change or a retrain. Clinic details fill the placeholders of system answers.
+not a code change or a retrain. Clinic details fill the placeholders of every answer.
 """
 
 from __future__ import annotations
@@ -259,6 +259,8 @@ class Assistant:
         return outcome
 
     def _answer_reply(self, answer: StoredAnswer, body: str, kind: str) -> Reply:
+        # Answers name the clinic's own emergency number and phone, never a hard-coded one.
+        body = body.format(**self._contact.as_placeholders())
         # One newline, not a blank line: Rasa's REST channel would split a blank line into two messages.
         text = f"{body}\n{format_sources(answer.sources)}"
         return Reply(kind=kind, text=text, answer_id=answer.id, sources=answer.sources)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ANSWERS_DIR = PROJECT_ROOT / "data" / "answers"
+SOURCE_KINDS_FILE = PROJECT_ROOT / "data" / "source_kinds.yml"
+JARGON_FILE = PROJECT_ROOT / "data" / "jargon.yml"
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 GENERATED_FAQ_NLU = NLU_DIR / "faq.yml"
 SPACY_PIPELINE_DIR = PROJECT_ROOT / "build" / "spacy" / "il2_en"
@@ -27,7 +29,7 @@ class ClinicContact:
     emergency_number: str
 
     def as_placeholders(self) -> dict[str, str]:
-        """The values for the `{clinic_name}`-style placeholders in system answers."""
+        """The values for the `{clinic_name}`-style placeholders in every answer."""
         return {
             "clinic_name": self.clinic_name,
             "clinic_phone": self.clinic_phone,

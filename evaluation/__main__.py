@@ -17,6 +17,11 @@ def _parser() -> argparse.ArgumentParser:
     safety.add_argument("--part", choices=["dev", "sealed", "both"], default="both")
     safety.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never sealed)")
     safety.add_argument("--report", default="reports/safety.json")
+    coverage = commands.add_parser("coverage", help="score the content coverage set through the running assistant")
+    coverage.add_argument("--model", required=True, help="trained model")
+    coverage.add_argument("--part", choices=["dev", "test", "both"], default="both")
+    coverage.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never test)")
+    coverage.add_argument("--report", default="reports/coverage.json")
     return parser
 
 
@@ -31,6 +36,11 @@ def main() -> int:
 
         write_coverage_split()
         return 0
+    if args.command == "coverage":
+        from evaluation.coverage_eval import main as score_coverage
+
+        parts = ["dev", "test"] if args.part == "both" else [args.part]
+        return score_coverage(model=args.model, parts=parts, show_misses=args.show_misses, report_path=args.report)
     from evaluation.safety_eval import main as score
 
     parts = ["dev", "sealed"] if args.part == "both" else [args.part]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.evaluation import Case, judge, load_cases
 from bot.nlu_generation import read_nlu_examples
 from bot.settings import NLU_DIR
+from evaluation.coverage_sets import DEV_FILE, TEST_FILE, load_part
 
 KINDS = {"answer", "emergency", "redirect", "out_of_scope", "human", "no_alarm"}
 
@@ -34,7 +35,9 @@ def test_held_out_set_is_large_and_well_formed(answer_entries) -> None:
         if case.expect == "answer":
             assert case.answer_id in ids, case
     answered = {case.answer_id for case in cases if case.expect == "answer"}
-    assert answered == {entry.id for entry in answer_entries if entry.topic != "system"}
+    # Answers added after the held-out set was written are measured by the coverage set instead.
+    covered = {case.answer_id for part in (DEV_FILE, TEST_FILE) for case in load_part(part) if case.answer_id}
+    assert answered | covered == {entry.id for entry in answer_entries if entry.topic != "system"}
 
 
 def test_judge_is_strict() -> None:

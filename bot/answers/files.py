@@ -16,7 +16,10 @@ from typing import Any
 import yaml
 
 from bot.answers.entries import SYSTEM_TOPIC, AnswerEntry, Source
+from bot.answers.jargon import JargonTerm, load_jargon, unexplained
+from bot.answers.source_policy import HARD_CODED_EMERGENCY_NUMBER, SourcePolicy, load_source_policy
 from bot.readability import MAX_GRADE, reading_grade
+from bot.settings import JARGON_FILE, SOURCE_KINDS_FILE
 from bot.vocabulary import FOLLOW_UP_KEYS
 
 MIN_EXAMPLES = 12
@@ -25,6 +28,10 @@ MAX_ANSWER_SENTENCES = 4
 _ID = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
 _TOPIC = re.compile(r"^[a-z0-9_]+$")
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
+_WHEN_TO_CALL = re.compile(
+    r"\b(call|tell your (nurse|team|care team|doctor)|tell a nurse|press the call button)\b", re.IGNORECASE
+)
+"""What an answer about a serious symptom must say: when and whom to call."""
 _SAMPLE_PLACEHOLDERS = {
     "clinic_name": "your clinic",
     "clinic_phone": "555-0100",
@@ -41,6 +48,14 @@ class AnswerFileError(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The reviewed data every answer is checked against."""
+
+    policy: SourcePolicy
+    jargon: list[JargonTerm]
+
+
 @dataclass
 class _Collector:
     problems: list[str]
@@ -49,22 +64,29 @@ class _Collector:
         self.problems.append(f"{where}: {message}")
 
 
-def load_answer_files(directory: Path) -> list[AnswerEntry]:
-    """Parse and validate every `*.yml` in `directory`; raise AnswerFileError listing all problems."""
+def load_answer_files(
+    directory: Path, source_kinds: Path = SOURCE_KINDS_FILE, jargon: Path = JARGON_FILE
+) -> list[AnswerEntry]:
+    """Parse and validate every `*.yml` in `directory`; raise AnswerFileError listing all problems.
+
+    `source_kinds` is the reviewed publisher policy every answer's sources are checked against, and
+    `jargon` the medical words an answer must explain where it first uses them.
+    """
     collector = _Collector(problems=[])
+    rules = _Rules(policy=load_source_policy(source_kinds), jargon=load_jargon(jargon))
     entries: list[AnswerEntry] = []
     paths = sorted(directory.glob("*.yml"))
     if not paths:
         raise AnswerFileError([f"{directory}: no answer files (*.yml) found"])
     for path in paths:
-        entries.extend(_parse_file(path, collector))
+        entries.extend(_parse_file(path, rules, collector))
     _check_across_files(entries, collector)
     if collector.problems:
         raise AnswerFileError(collector.problems)
     return entries
 
 
-def _parse_file(path: Path, collector: _Collector) -> list[AnswerEntry]:
+def _parse_file(path: Path, rules: _Rules, collector: _Collector) -> list[AnswerEntry]:
     where = path.name
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -82,13 +104,15 @@ def _parse_file(path: Path, collector: _Collector) -> list[AnswerEntry]:
         collector.add(where, "missing topic 'title'")
     entries = []
     for position, raw in enumerate(document["answers"], start=1):
-        entry = _parse_entry(raw, topic, topic_title, f"{where} answer #{position}", collector)
+        entry = _parse_entry(raw, topic, topic_title, f"{where} answer #{position}", rules, collector)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
-def _parse_entry(raw: Any, topic: str, topic_title: str, where: str, collector: _Collector) -> AnswerEntry | None:
+def _parse_entry(
+    raw: Any, topic: str, topic_title: str, where: str, rules: _Rules, collector: _Collector
+) -> AnswerEntry | None:
     if not isinstance(raw, dict):
         collector.add(where, "must be a mapping of fields")
         return None
@@ -109,7 +133,11 @@ def _parse_entry(raw: Any, topic: str, topic_title: str, where: str, collector: 
     for field_name, text in (("answer", answer), ("detail", detail)):
         if text:
             _check_plain_language(text, f"{where} {field_name}", collector)
+    if raw.get("serious_symptom") and not _WHEN_TO_CALL.search(f"{answer} {detail or ''}"):
+        collector.add(where, "is about a serious symptom but never says when to call the care team")
     sources = _parse_sources(raw.get("sources"), where, collector)
+    for problem in rules.policy.problems(sources) + unexplained(f"{answer} {detail or ''}", rules.jargon):
+        collector.add(where, problem)
     reviewed_by = _text(raw.get("reviewed_by"))
     if not reviewed_by:
         collector.add(where, "missing 'reviewed_by'")
@@ -162,6 +190,11 @@ def _parse_sources(raw: Any, where: str, collector: _Collector) -> tuple[Source,
 
 
 def _check_plain_language(text: str, where: str, collector: _Collector) -> None:
+    number = HARD_CODED_EMERGENCY_NUMBER.search(text)
+    if number:
+        collector.add(
+            where, f"hard-codes the emergency number {number.group(1)}; write {{emergency_number}} (set per clinic)"
+        )
     try:
         sample = text.format(**_SAMPLE_PLACEHOLDERS)
     except (KeyError, IndexError, ValueError):

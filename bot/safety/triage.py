@@ -107,7 +107,10 @@ def triage(text: str | None) -> Triage:
         return Triage(Route.CLINICAL_DECISION, reason=found.decision[0])
     if found.report:
         return Triage(Route.SYMPTOM_CHECK, reason=found.report[0])
-    if net.decision and found.personal:
+    # The net alone makes a decision of a personal message only when it is about health or care at
+    # all: "help me name my hamster" is out of scope. Rule matches stay decisions without care
+    # words, because on a clinic's site "ok to fly home tomorrow?" is about treatment.
+    if net.decision and found.personal and lex.cues["care_topic"].matches(clean, lex.index):
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and found.personal:
         return Triage(Route.SYMPTOM_CHECK, reason="net")

@@ -19,7 +19,7 @@ def _answer(answer_id: str = "demo.one", **overrides) -> dict:
         "id": answer_id,
         "title": "A demo answer",
         "answer": "IL-2 is a drug. It helps your body fight cancer.",
-        "sources": [{"name": "Seed document", "file": "003_d95b344d77c69c79.txt"}],
+        "sources": [{"name": "FDA label for Proleukin (openFDA)", "url": "https://api.fda.gov/drug/label.json?x=1"}],
         "reviewed_by": "Test",
         "reviewed_on": "2026-11-21",
         "examples": [f"demo question number {n}" for n in range(MIN_EXAMPLES)],
@@ -111,9 +111,9 @@ def test_topic_must_match_file_name(tmp_path: Path) -> None:
 
 def test_real_answer_base_is_valid_and_covers_the_topics(answer_entries) -> None:
     faq = [e for e in answer_entries if e.topic != "system"]
-    assert 60 <= len(faq) <= 100
+    assert 100 <= len(faq) <= 160
     topics = {e.topic for e in faq}
-    assert {"about", "uses", "eligibility", "treatment", "side_effects", "later_effects", "living"} <= topics
+    assert {"about", "uses", "eligibility", "treatment", "side_effects", "later_effects", "living", "support"} <= topics
 
 
 def test_every_answer_reads_at_grade_8_or_below(answer_entries) -> None:
@@ -140,7 +140,37 @@ def test_seed_errors_are_corrected_not_repeated(answer_entries) -> None:
     assert "injection site" not in text.replace("not an injection site", "").replace("not at the injection site", "")
     lymphoma = by_id["uses.lymphoma"]
     assert "not" in lymphoma.answer.lower()
-    assert "15" in by_id["treatment.high_dose_schedule"].answer + (by_id["treatment.high_dose_schedule"].detail or "")
+    schedule = by_id["treatment.high_dose_schedule"]
+    assert "15" in schedule.answer and "14" in schedule.answer and "28" in (schedule.detail or "")
+
+
+def test_a_hard_coded_emergency_number_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, [_answer(answer="If you feel faint, call 999 now. IL-2 helps your body fight cancer.")])
+    assert any("hard-codes the emergency number 999" in p for p in _problems(tmp_path))
+    _write(tmp_path, [_answer(answer="If you feel faint, call {emergency_number} now. About 1,000 people had it.")])
+    assert load_answer_files(tmp_path)
+
+
+def test_an_answer_about_a_serious_symptom_must_say_when_to_call(tmp_path: Path) -> None:
+    _write(tmp_path, [_answer(serious_symptom=True)])
+    assert any("never says when to call" in p for p in _problems(tmp_path))
+    _write(tmp_path, [_answer(serious_symptom=True, detail="Tell your nurse right away if it starts.")])
+    assert load_answer_files(tmp_path)
+
+
+def test_jargon_must_be_explained_where_it_first_appears(tmp_path: Path) -> None:
+    _write(tmp_path, [_answer(answer="You will have a CT scan. It helps your team.")])
+    assert any("uses 'CT' without explaining it" in p for p in _problems(tmp_path))
+    _write(tmp_path, [_answer(answer="You will have a CT scan, which takes X-ray pictures. It helps your team.")])
+    assert load_answer_files(tmp_path)
+    _write(tmp_path, [_answer(answer="Act early. It helps your team.")])  # "act" is not the abbreviation CT
+    assert load_answer_files(tmp_path)
+
+
+def test_no_answer_types_an_emergency_number(answer_entries) -> None:
+    for entry in answer_entries:
+        for text in filter(None, (entry.answer, entry.detail)):
+            assert "911" not in text and "999" not in text, entry.id
 
 
 def test_the_answer_files_directory_is_the_one_in_settings() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.dialogue import Assistant, Candidate
 from bot.safety.triage import InputProblem
+from bot.settings import ClinicContact
 
 
 def test_clear_question_gets_the_answer_with_its_source(assistant: Assistant) -> None:
@@ -70,6 +71,19 @@ def test_emergency_uses_the_configured_numbers(assistant: Assistant) -> None:
     assert reply.kind == "emergency"
     assert "911" in reply.text and "555-0100" in reply.text and "Test Cancer Center" in reply.text
     assert "{" not in reply.text
+
+
+def test_every_answer_names_the_clinics_own_numbers(assistant: Assistant, store) -> None:
+    # A UK clinic sets 999; an answer must never carry a placeholder or another country's number.
+    answer = store.get("side_effects.capillary_leak")
+    assert "{emergency_number}" in answer.detail
+    uk = Assistant(store, ClinicContact("Leeds Cancer Centre", "0113 000 0000", "9 to 5", "999"))
+    (reply,) = uk.tell_me_more(answer.id).replies
+    assert "call 999 now" in reply.text and "911" not in reply.text and "{" not in reply.text
+    (reply,) = assistant.show_answer("support.where_to_get_help").replies
+    assert "{" not in reply.text
+    (more,) = assistant.tell_me_more("support.where_to_get_help").replies
+    assert "Test Cancer Center" in more.text and "555-0100" in more.text
 
 
 def test_human_contact_gives_the_clinic(assistant: Assistant) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.text import MAX_SCAN_CHARS
+from bot.safety.net import net_verdict
+from bot.safety.text import MAX_SCAN_CHARS, fold, normalise_folded
 from bot.safety.triage import MAX_MESSAGE_CHARS, InputProblem, Route, triage
 
 EMERGENCIES = [
@@ -249,3 +250,23 @@ def test_an_everyday_symptom_word_with_nobody_and_no_time_is_a_question() -> Non
 
 def test_bad_input_names_its_reason() -> None:
     assert triage("").reason == "empty"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help me pick a name for my new hamster, shes brown and fluffy",
+        "should i paint my kitchen blue or green",
+        "my son wants a puppy, should we get one",
+    ],
+)
+def test_the_net_alone_makes_no_clinical_decision_of_a_question_about_nothing_medical(text: str) -> None:
+    # The net reads "should we" in a personal message as a decision; without any care or health word
+    # the patient gets the out-of-scope reply instead of "ask your care team".
+    assert net_verdict(normalise_folded(fold(text))).decision
+    assert triage(text).route is Route.NONE
+
+
+def test_a_personal_decision_about_care_stays_a_decision_without_naming_the_drug() -> None:
+    assert triage("is it ok for me to fly home tomorrow").route is Route.CLINICAL_DECISION
+    assert triage("my creatinin is 2.3 what does this mean for me").route is Route.CLINICAL_DECISION

@@ -14,13 +14,15 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup venv spacy answers safety nlu model run test eval mutation lint clean browser screenshots
+.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench mutation lint clean browser screenshots
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
 	@echo "           and the demo clinic website with the chat widget (http://localhost:8080/)"
 	@echo "make test   set everything up, then run the whole test suite"
-	@echo "make eval   held-out answers, the safety benchmark and the coverage set (dev and test) through the running bot"
+	@echo "make eval   held-out sets through this assistant, the stock Rasa config and a BM25 baseline, NLU cross-validation"
+	@echo "           (writes EVALUATION.md); make eval-detail prints this assistant's misses set by set"
+	@echo "make bench  speed against stock Rasa: training, start, memory, latency and throughput (writes BENCHMARKS.md)"
 	@echo "make mutation  mutation testing of the safety check and the reply thresholds"
 	@echo "make lint   ruff and mypy"
 	@echo "make screenshots  refresh docs/widget-*.png (the chat widget in a real browser)"
@@ -71,9 +73,15 @@ screenshots: setup browser
 	$(PY) -m tests.browser.screenshots
 
 eval: setup
+	$(PY) -m evaluation compare --model "$$($(PY) -m bot model path)"
+
+eval-detail: setup
 	$(PY) -m bot eval --model "$$($(PY) -m bot model path)"
 	$(PY) -m evaluation safety --model "$$($(PY) -m bot model path)" --part both --show-misses
 	$(PY) -m evaluation coverage --model "$$($(PY) -m bot model path)" --part both --show-misses
+
+bench: setup
+	$(PY) -m evaluation bench
 
 # Mutation testing (mutmut) of the safety modules and the reply thresholds, against their fast unit tests.
 mutation: setup

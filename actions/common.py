@@ -33,7 +33,7 @@ def assistant() -> Assistant:
 
 
 def faq_candidates(tracker: Tracker) -> list[Candidate]:
-    """The ResponseSelector's ranking of FAQ answers for the latest message."""
+    """The ranking of FAQ answers for the latest message (Rasa's response selector output)."""
     selector = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     candidates = []
     for item in selector.get("ranking") or []:

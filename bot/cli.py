@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.answers.files import AnswerFileError, load_answer_files
 from bot.answers.store import AnswerStore, make_engine
@@ -120,6 +121,15 @@ def _cmd_model_ensure(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_endpoints(args: argparse.Namespace) -> int:
+    from bot.local_servers import write_endpoints
+
+    settings = get_settings()
+    redis_url = settings.redis_url if settings.rasa_workers > 1 else None
+    print(write_endpoints(Path(args.out), args.action_port, redis_url=redis_url))
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluation_main
 
@@ -170,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_parser("ensure", help="train unless a model for the current inputs exists").set_defaults(
         func=_cmd_model_ensure
     )
+
+    endpoints = groups.add_parser(
+        "endpoints", help="write the Rasa endpoints file `make run` uses (Redis stores when IL2BOT_RASA_WORKERS > 1)"
+    )
+    endpoints.add_argument("--out", default="var/endpoints.yml")
+    endpoints.add_argument("--action-port", type=int, default=5055)
+    endpoints.set_defaults(func=_cmd_endpoints)
 
     evaluate = groups.add_parser("eval", help="run the held-out test set through the trained model")
     evaluate.add_argument("--model", required=True, help="path of the trained model (.tar.gz)")

@@ -14,14 +14,15 @@ from bot.redaction import redact
 from bot.safety.triage import InputProblem
 from bot.settings import ClinicContact
 
-ANSWER_CONFIDENCE = 0.1
+ANSWER_CONFIDENCE = 0.12
 """Below this, or too close to the runner-up, we ask which topic was meant instead of guessing.
 
-With about 105 answers the selector's confidence is spread thin, so 0.1 is already a clear lead;
-the margin keeps close calls for the "did you mean" buttons. Chosen on the coverage set's dev part
-(never its test part) as the pair that gives the most right replies over answer and out-of-scope
-questions together: see "Measured quality" in README.md."""
-CLEAR_MARGIN = 0.05
+The answer ranking is the linear classifier's probabilities over about 105 answers
+(`bot/linear_nlu.py`), so 0.12 is already a clear lead; the margin keeps near ties for the
+"did you mean" buttons. Chosen on the coverage set's dev part (never its test part): every pair from
+0.08 to 0.15 and margins up to 0.03 gave the most right replies over answer and out-of-scope
+questions together (230 of 239); this pair is the middle of that plateau. See EVALUATION.md."""
+CLEAR_MARGIN = 0.03
 SUGGEST_CONFIDENCE = 0.08
 """Candidates below this are not worth offering as 'did you mean' buttons."""
 MAX_SUGGESTIONS = 3

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.local_servers import free_port, start_action_server, stop, wait_until_up
+from bot.local_servers import action_endpoint, free_port, start_action_server, stop, wait_until_up
 from bot.settings import PROJECT_ROOT
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
@@ -75,7 +75,7 @@ def judge(case: Case, kinds: list[tuple[str, str | None]]) -> bool:
     raise ValueError(f"unknown expectation {case.expect!r}")
 
 
-async def _run_cases(model: str, action_url: str, cases: list[Case]) -> list[tuple[Case, list, float]]:
+async def _run_cases(model: str, action_port: int, cases: list[Case]) -> list[tuple[Case, list, float]]:
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
@@ -83,7 +83,7 @@ async def _run_cases(model: str, action_url: str, cases: list[Case]) -> list[tup
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("rasa").setLevel(logging.WARNING)
 
-    agent = Agent.load(model, action_endpoint=EndpointConfig(url=action_url))
+    agent = Agent.load(model, action_endpoint=EndpointConfig(**action_endpoint(action_port)))
     results = []
     for number, case in enumerate(cases):
         started = time.perf_counter()
@@ -135,7 +135,7 @@ def main(*, model: str, report_path: str) -> int:
     server = start_action_server(port)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
-        results = asyncio.run(_run_cases(model, f"http://127.0.0.1:{port}/webhook", cases))
+        results = asyncio.run(_run_cases(model, port, cases))
     finally:
         stop(server)
     summary = summarise(results)

@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlparse
 
 import requests
+import yaml
 
 from bot.settings import PROJECT_ROOT
 
@@ -41,6 +43,39 @@ def start_action_server(
         stdout=output,
         stderr=subprocess.STDOUT,
     )
+
+
+def action_endpoint(port: int) -> dict[str, object]:
+    """The project's `endpoints.yml` action endpoint, pointed at an action server on `port`."""
+    config = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))["action_endpoint"]
+    return {**config, "url": f"http://127.0.0.1:{port}/webhook"}
+
+
+def redis_stores(redis_url: str) -> dict[str, object]:
+    """Rasa's Redis tracker and lock stores on the server of `redis_url` (redis://host:port/db).
+
+    The conversations use that database, the locks the next one, so neither can clear the other.
+    """
+    parsed = urlparse(redis_url)
+    db = int((parsed.path or "/0").lstrip("/") or 0)
+    server = {"url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379}
+    if parsed.password:
+        server["password"] = parsed.password
+    return {
+        # A conversation idle for 30 minutes is forgotten: Redis keeps nothing patients typed for longer.
+        "tracker_store": {"type": "redis", **server, "db": db, "key_prefix": "il2bot", "record_exp": 1800},
+        "lock_store": {"type": "redis", **server, "db": db + 1, "key_prefix": "il2bot"},
+    }
+
+
+def write_endpoints(path: Path, action_port: int, *, redis_url: str | None = None) -> Path:
+    """An endpoints file like the project's, for an action server on `action_port` (and Redis stores)."""
+    config: dict[str, object] = {"action_endpoint": action_endpoint(action_port)}
+    if redis_url:
+        config.update(redis_stores(redis_url))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path | None = None, timeout: float = START_TIMEOUT) -> None:
@@ -87,9 +122,12 @@ class AssistantServers:
 def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterator[AssistantServers]:
     """The action server and the Rasa server (`credentials.yml` channels) on free loopback ports."""
     action_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
+    # As scripts/run.sh: several Rasa processes (IL2BOT_RASA_WORKERS) share conversations through Redis.
+    workers = max(1, int(env.get("IL2BOT_RASA_WORKERS") or 1))
+    redis_url = (env.get("IL2BOT_REDIS_URL") or "redis://127.0.0.1:6379/0") if workers > 1 else None
+    endpoints = write_endpoints(workdir / "endpoints.yml", action_port, redis_url=redis_url)
     environment = {**env, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    environment["SANIC_WORKERS"] = str(workers)
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions = start_action_server(action_port, env=environment, log=action_log.open("w"))
     rasa = subprocess.Popen(

@@ -10,8 +10,16 @@ from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 
-MODEL_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules.yml", "requirements.lock")
-"""Paths, relative to the project root, whose content defines the model."""
+MODEL_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data/nlu",
+    "data/rules.yml",
+    "requirements.lock",
+    "bot/linear_nlu.py",
+    "bot/rasa_policy.py",
+)
+"""Paths, relative to the project root, whose content defines the model (the custom components included)."""
 MODELS_DIR = PROJECT_ROOT / "models"
 
 

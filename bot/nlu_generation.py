@@ -1,7 +1,7 @@
 """Generate the FAQ training data (`data/nlu/faq.yml`) from the curated answer files.
 
 The answer files are the one source of truth; this file is derived from them, and a test fails
-when it is stale. Responses are pointers: the ResponseSelector needs one per answer, but the text
+when it is stale. Responses are pointers: Rasa expects one per retrieval answer, but the text
 patients see is read from the answer base at run time, so editing an answer needs no retrain.
 """
 

@@ -7,14 +7,19 @@ other policies can override an emergency, a clinical-decision referral or a bad-
 from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_speedups
 from bot.safety.triage import Route, Triage, triage
+
+rasa_speedups.install()  # every model loads this module: see bot/rasa_speedups.py
 
 # Rasa's graph validation evaluates these annotations at run time (Python 3.10), so they are
 # real imports and use typing's generics rather than `list[...]` under postponed evaluation.
@@ -39,6 +44,24 @@ class TriagePolicy(Policy):
     def get_default_config() -> Dict[str, Any]:
         """Priority above all stock policies."""
         return {"priority": TRIAGE_PRIORITY}
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> Policy:
+        """The policy, with the safety check warmed up before the server takes its first message.
+
+        The first check loads the statistical net and compiles the phrase patterns (about 2 s on two
+        cores); doing it while the model loads keeps that wait away from the first patient.
+        """
+        policy = super().load(config, model_storage, resource, execution_context, **kwargs)
+        triage("hello")
+        return policy
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Nothing to learn: the rules live in `bot.safety`."""

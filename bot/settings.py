@@ -46,6 +46,10 @@ class Settings:
     contact: ClinicContact
     widget_origins: tuple[str, ...] = ()
     """Web pages allowed to use the chat widget (IL2BOT_ALLOWED_ORIGINS); empty: use credentials.yml."""
+    rasa_workers: int = 1
+    """Rasa server processes (IL2BOT_RASA_WORKERS). More than one keeps conversations and their locks
+    in Redis (IL2BOT_REDIS_URL), since Rasa's in-memory stores belong to one process."""
+    redis_url: str = "redis://127.0.0.1:6379/0"
 
 
 def _default_database_url() -> str:
@@ -65,4 +69,6 @@ def get_settings() -> Settings:
             emergency_number=env.get("IL2BOT_EMERGENCY_NUMBER", "911"),
         ),
         widget_origins=tuple(o.strip() for o in env.get("IL2BOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
+        rasa_workers=max(1, int(env.get("IL2BOT_RASA_WORKERS") or 1)),
+        redis_url=env.get("IL2BOT_REDIS_URL") or "redis://127.0.0.1:6379/0",
     )

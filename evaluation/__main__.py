@@ -1,4 +1,4 @@
-"""Evaluation commands: `python -m evaluation split|safety` (see `--help`)."""
+"""Evaluation commands: `python -m evaluation split|split-coverage|safety|coverage|bench|compare` (see `--help`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,17 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("--part", choices=["dev", "test", "both"], default="both")
     coverage.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never test)")
     coverage.add_argument("--report", default="reports/coverage.json")
+    bench = commands.add_parser("bench", help="speed: this assistant against stock Rasa configurations")
+    bench.add_argument("--seconds", type=float, default=20.0, help="seconds of load per concurrency level")
+    bench.add_argument("--only", nargs="*", help="system keys to run; the others keep their last figures")
+    compare = commands.add_parser("compare", help="held-out sets: this assistant, stock Rasa config, BM25; CV")
+    compare.add_argument("--model", required=True, help="this assistant's trained model")
+    compare.add_argument("--stock-model", help="the stock configuration's model (default: train or reuse it)")
+    compare.add_argument(
+        "--parts",
+        default="assistant,stock,bm25,cv",
+        help="comma-separated: assistant, stock, bm25, cv; the others keep their figures from the last report",
+    )
     return parser
 
 
@@ -36,6 +47,22 @@ def main() -> int:
 
         write_coverage_split()
         return 0
+    if args.command == "compare":
+        from evaluation.compare import main as compare
+
+        parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+        stock = args.stock_model
+        if stock is None and "stock" in parts:
+            from evaluation.bench_systems import ensure_trained, stock_on_ours
+
+            system = stock_on_ours()
+            ensure_trained(system)
+            stock = str(system.model)
+        return compare(model=args.model, stock_model=stock, parts=parts)
+    if args.command == "bench":
+        from evaluation.bench import main as bench
+
+        return bench(seconds=args.seconds, only=args.only)
     if args.command == "coverage":
         from evaluation.coverage_eval import main as score_coverage
 

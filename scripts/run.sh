@@ -23,9 +23,13 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# endpoints.yml, plus Redis tracker and lock stores when IL2BOT_RASA_WORKERS asks for several Rasa processes.
+endpoints="$("$py" -m bot endpoints --out var/endpoints.yml --action-port "$action_port")"
+export SANIC_WORKERS="${IL2BOT_RASA_WORKERS:-1}"
+
 "$py" -m rasa_sdk --actions actions --port "$action_port" &
 pids+=($!)
-"$py" -m rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
+"$py" -m rasa run --model "$model" --endpoints "$endpoints" --credentials credentials.yml \
   --port "$rasa_port" --interface 127.0.0.1 &
 pids+=($!)
 "$py" demo/serve.py --port "$demo_port" --bot-url "http://localhost:$rasa_port" --quiet &

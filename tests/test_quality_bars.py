@@ -1,4 +1,4 @@
-"""`make eval`'s quality bars hold for the trained model (answers >= 90%, no emergency or redirect missed)."""
+"""`make eval-detail`'s quality bars hold for the trained model (answers >= 90%, no emergency or redirect missed)."""
 
 from __future__ import annotations
 

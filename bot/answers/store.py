@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -55,11 +57,34 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(database_url, future=True, pool_pre_ping=True)
 
 
-class AnswerStore:
-    """Repository over the answer tables. Every query is parameterised by SQLAlchemy."""
+REFRESH_SECONDS = 1.0
+"""How often the answers kept in memory are checked against the database: an answer loaded by
+`bot answers load` (another process) is shown within this time, without a restart."""
 
-    def __init__(self, engine: Engine) -> None:
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Every active answer and topic, read in one go; `stamp` says which database state it is."""
+
+    stamp: tuple[object, ...]
+    answers: dict[str, StoredAnswer]
+    in_topic: dict[str, list[StoredAnswer]]
+    topics: list[tuple[str, str]]
+
+
+class AnswerStore:
+    """Repository over the answer tables. Every query is parameterised by SQLAlchemy.
+
+    Reads come from an in-memory copy of the active answers, checked against a small stamp of the
+    tables at most every `refresh_seconds`: a turn costs no SQL query, and a load elsewhere is seen.
+    """
+
+    def __init__(self, engine: Engine, *, refresh_seconds: float = REFRESH_SECONDS) -> None:
         self._engine = engine
+        self._refresh_seconds = refresh_seconds
+        self._snapshot: _Snapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
 
     def create_schema(self) -> None:
         """Create missing tables (idempotent)."""
@@ -80,6 +105,7 @@ class AnswerStore:
                 if row.id not in seen:
                     row.active = False
                     report.retired.append(row.id)
+        self._snapshot = None
         return report
 
     @staticmethod
@@ -128,25 +154,60 @@ class AnswerStore:
 
     def get(self, answer_id: str) -> StoredAnswer | None:
         """The current version of an active answer, or None."""
-        answers = self._select_current(AnswerRow.id == answer_id)
-        return answers[0] if answers else None
+        return self._current().answers.get(answer_id)
 
     def in_topic(self, topic: str) -> list[StoredAnswer]:
         """Active answers of a topic, in file order."""
-        return self._select_current(AnswerRow.topic == topic)
+        return list(self._current().in_topic.get(topic, []))
 
     def topics(self, *, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
         """(key, title) of topics with active answers, in file order."""
-        excluded = list(exclude)
+        excluded = set(exclude)
+        return [(key, title) for key, title in self._current().topics if key not in excluded]
+
+    def _current(self) -> _Snapshot:
+        """The in-memory copy, re-read when the tables' stamp changed since it was taken."""
+        with self._lock:
+            now = time.monotonic()
+            snapshot = self._snapshot
+            if snapshot is not None and now - self._checked_at < self._refresh_seconds:
+                return snapshot
+            stamp = self._stamp()
+            if snapshot is None or snapshot.stamp != stamp:
+                snapshot = self._read_snapshot(stamp)
+                self._snapshot = snapshot
+            self._checked_at = now
+            return snapshot
+
+    def _stamp(self) -> tuple[object, ...]:
+        """Changes whenever a load adds a version, retires or revives an answer, or renames a topic."""
+        answers = select(func.count(AnswerRow.id), func.coalesce(func.sum(AnswerRow.current_version), 0)).where(
+            AnswerRow.active.is_(True)
+        )
+        versions = select(func.count(AnswerVersionRow.version), func.max(AnswerVersionRow.loaded_at))
+        topics = select(TopicRow.key, TopicRow.title).order_by(TopicRow.key)
+        with Session(self._engine, future=True) as session:
+            return (
+                tuple(session.execute(answers).one()),
+                tuple(session.execute(versions).one()),
+                tuple(tuple(row) for row in session.execute(topics)),
+            )
+
+    def _read_snapshot(self, stamp: tuple[object, ...]) -> _Snapshot:
+        answers = self._select_current(AnswerRow.active.is_(True))
+        by_topic: dict[str, list[StoredAnswer]] = {}
+        for answer in answers:
+            by_topic.setdefault(answer.topic, []).append(answer)
         query = (
             select(TopicRow.key, TopicRow.title)
             .join(AnswerRow, AnswerRow.topic == TopicRow.key)
-            .where(AnswerRow.active.is_(True), TopicRow.key.not_in(excluded))
+            .where(AnswerRow.active.is_(True))
             .group_by(TopicRow.key, TopicRow.title)
             .order_by(func.min(AnswerRow.position))
         )
         with Session(self._engine, future=True) as session:
-            return [(key, title) for key, title in session.execute(query)]
+            topics = [(key, title) for key, title in session.execute(query)]
+        return _Snapshot(stamp, {a.id: a for a in answers}, by_topic, topics)
 
     def history(self, answer_id: str) -> list[tuple[int, str, datetime]]:
         """(version, answer text, loaded at) of every stored version, oldest first."""

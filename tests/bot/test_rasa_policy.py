@@ -70,3 +70,15 @@ def test_priority_is_above_rule_policy() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
 
     assert TRIAGE_PRIORITY > RulePolicy.get_default_config()["priority"]
+
+
+def test_loading_the_policy_warms_up_the_safety_check(tmp_path, monkeypatch) -> None:
+    import bot.rasa_policy as module
+
+    checked: list[str] = []
+    monkeypatch.setattr(module, "triage", lambda text: checked.append(text))
+    storage, resource = LocalModelStorage(tmp_path), Resource("triage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    loaded = TriagePolicy.load(TriagePolicy.get_default_config(), storage, resource, context)
+    assert isinstance(loaded, TriagePolicy)
+    assert checked == ["hello"]

@@ -52,3 +52,35 @@ def test_unanswered_questions_are_kept(fresh_store: AnswerStore, answer_entries)
     fresh_store.record_unanswered("what about [n] pills", "about.what_is_il2", 0.2)
     ((_, text, guess, confidence),) = fresh_store.unanswered()
     assert (text, guess, confidence) == ("what about [n] pills", "about.what_is_il2", 0.2)
+
+
+def test_reads_come_from_memory_within_the_refresh_time(tmp_path, answer_entries) -> None:
+    from sqlalchemy import event
+
+    from bot.answers.store import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'cached.sqlite3'}")
+    AnswerStore(engine).load(answer_entries)
+    store = AnswerStore(engine, refresh_seconds=3600)
+    store.get(answer_entries[0].id)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert store.get(answer_entries[1].id).id == answer_entries[1].id
+    assert store.in_topic(answer_entries[0].topic)
+    assert store.topics()
+    assert statements == []
+
+
+def test_a_load_by_another_process_is_seen_after_the_refresh_time(tmp_path, answer_entries) -> None:
+    from bot.answers.store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    AnswerStore(make_engine(url)).load(answer_entries)
+    reader = AnswerStore(make_engine(url), refresh_seconds=0.0)
+    target = answer_entries[0]
+    assert not reader.get(target.id).answer.endswith("New sentence.")
+    edited = dataclasses.replace(target, answer=target.answer + " New sentence.")
+    others = [e for e in answer_entries if e.id != target.id and e.id != answer_entries[1].id]
+    AnswerStore(make_engine(url)).load([edited, *others])  # edits one answer, retires another
+    assert reader.get(target.id).answer.endswith("New sentence.")
+    assert reader.get(answer_entries[1].id) is None

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -99,33 +99,47 @@ def assistant_with_workers(workers: int = 2) -> System:
     )
 
 
-def stock_on_ours() -> System:
-    """Rasa's stock configuration on this project's data, in its own folder under build/bench."""
-    project = BENCH_DIR / "stock_on_ours"
+def _project(key: str, title: str, uses_our_actions: bool, fill: Callable[[Path], None]) -> System:
+    """A stock project in `build/bench/<key>-<fingerprint>/`, written once and never replaced.
+
+    Never replaced: a training may be reading it, and `rasa train` writes the default pipeline it
+    used into a stock `config.yml`, so the fingerprint is taken from the fresh copy.
+    """
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=BENCH_DIR))
+    fill(fresh)
+    inputs = (fresh / "config.yml", fresh / "domain.yml", fresh / "data")
+    fingerprint = System(key, title, fresh, inputs, uses_our_actions).fingerprint
+    project = BENCH_DIR / f"{key}-{fingerprint}"
     if project.exists():
-        shutil.rmtree(project)
+        shutil.rmtree(fresh)
+    else:
+        fresh.rename(project)
+    inputs = (project / "config.yml", project / "domain.yml", project / "data")
+    system = System(key, title, project, inputs, uses_our_actions)
+    system.__dict__["fingerprint"] = fingerprint  # the copy's, from before any training
+    return system
+
+
+def _fill_stock_on_ours(project: Path) -> None:
     (project / "data").mkdir(parents=True)
     shutil.copy(RASA_INIT_TEMPLATE / "config.yml", project / "config.yml")
     shutil.copy(PROJECT_ROOT / "domain.yml", project / "domain.yml")
     shutil.copytree(PROJECT_ROOT / "data" / "nlu", project / "data" / "nlu")
     shutil.copy(PROJECT_ROOT / "data" / "rules.yml", project / "data" / "rules.yml")
     (project / "credentials.yml").write_text("rest:\n", encoding="utf-8")
-    inputs = (project / "config.yml", project / "domain.yml", project / "data")
-    system = System("stock_on_ours", "Stock Rasa config, our data", project, inputs, uses_our_actions=True)
-    _ = system.fingerprint  # before any training touches the copy
-    return system
+
+
+def stock_on_ours() -> System:
+    """Rasa's stock configuration on this project's data, in its own folder under build/bench."""
+    return _project("stock_on_ours", "Stock Rasa config, our data", True, _fill_stock_on_ours)
 
 
 def rasa_init() -> System:
     """The `rasa init` project, copied from Rasa's own template."""
-    project = BENCH_DIR / "rasa_init"
-    if project.exists():
-        shutil.rmtree(project)
-    shutil.copytree(RASA_INIT_TEMPLATE, project)
-    inputs = (project / "config.yml", project / "domain.yml", project / "data")
-    system = System("rasa_init", "Stock rasa init bot", project, inputs, uses_our_actions=False)
-    _ = system.fingerprint  # before any training touches the copy
-    return system
+    return _project(
+        "rasa_init", "Stock rasa init bot", False, lambda p: shutil.copytree(RASA_INIT_TEMPLATE, p, dirs_exist_ok=True)
+    )
 
 
 def all_systems() -> list[System]:

@@ -130,6 +130,10 @@ def _fill_stock_on_ours(project: Path) -> None:
     (project / "credentials.yml").write_text("rest:\n", encoding="utf-8")
 
 
+def _fill_rasa_init(project: Path) -> None:
+    shutil.copytree(RASA_INIT_TEMPLATE, project, dirs_exist_ok=True)
+
+
 def stock_on_ours() -> System:
     """Rasa's stock configuration on this project's data, in its own folder under build/bench."""
     return _project("stock_on_ours", "Stock Rasa config, our data", True, _fill_stock_on_ours)
@@ -137,9 +141,7 @@ def stock_on_ours() -> System:
 
 def rasa_init() -> System:
     """The `rasa init` project, copied from Rasa's own template."""
-    return _project(
-        "rasa_init", "Stock rasa init bot", False, lambda p: shutil.copytree(RASA_INIT_TEMPLATE, p, dirs_exist_ok=True)
-    )
+    return _project("rasa_init", "Stock rasa init bot", False, _fill_rasa_init)
 
 
 def all_systems() -> list[System]:

@@ -34,7 +34,9 @@ def assistant() -> Assistant:
 
 def faq_candidates(tracker: Tracker) -> list[Candidate]:
     """The ranking of FAQ answers for the latest message (Rasa's response selector output)."""
-    selector = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    selectors = tracker.latest_message.get("response_selector") or {}
+    # A ResponseSelector configured without `retrieval_intent` (Rasa's stock config) reports under "default".
+    selector = selectors.get(RETRIEVAL_INTENT) or selectors.get("default") or {}
     candidates = []
     for item in selector.get("ranking") or []:
         answer_id = answer_id_from_intent(str(item.get("intent_response_key", "")))

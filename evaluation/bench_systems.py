@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,7 @@ BENCH_DIR = PROJECT_ROOT / "build" / "bench"
 MODELS_DIR = BENCH_DIR / "models"
 RASA_INIT_TEMPLATE = Path(rasa.__file__).parent / "cli" / "initial_project"
 REST_PATH = "/webhooks/rest/webhook"
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,10 @@ def component_times(log: str) -> dict[str, float]:
     times: dict[str, float] = {}
     for line in log.splitlines():
         for marker, store in (("Starting to train component", started), ("Finished training component", times)):
-            if marker in line and "'" in line:
+            found = TIMESTAMP.search(line)
+            if marker in line and "'" in line and found:  # Rasa may put a colour code before the time
                 name = line.split("'")[1]
-                stamp = time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
+                stamp = time.mktime(time.strptime(found.group(0), "%Y-%m-%d %H:%M:%S"))
                 if store is started:
                     started[name] = stamp
                 elif name in started:

@@ -140,3 +140,11 @@ async def test_an_internal_failure_gives_a_safe_message_not_a_stack_trace(monkey
     messages, events = await _run(ActionEmergency(), _tracker("i cant breathe"))
     assert events == []
     assert "911" in messages[0]["text"] and "Traceback" not in messages[0]["text"]
+
+
+def test_a_selector_without_retrieval_intent_is_read_under_default() -> None:
+    tracker = _tracker("what is il2")
+    tracker.latest_message["response_selector"] = {
+        "default": {"ranking": [{"intent_response_key": "faq/about.what_is_il2", "confidence": 0.9}]}
+    }
+    assert [c.answer_id for c in common.faq_candidates(tracker)] == ["about.what_is_il2"]

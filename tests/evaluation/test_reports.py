@@ -45,7 +45,7 @@ def test_ratios_and_targets_compare_with_the_stock_configuration() -> None:
 def test_component_training_times_come_from_rasas_log_lines() -> None:
     log = (
         "2026-12-01 12:00:00 INFO rasa.engine.training.hooks - Starting to train component 'DIETClassifier'.\n"
-        "2026-12-01 12:01:30 INFO rasa.engine.training.hooks - Finished training component 'DIETClassifier'.\n"
+        "\x1b[0m2026-12-01 12:01:30 INFO rasa.engine.training.hooks - Finished training component 'DIETClassifier'.\n"
         "2026-12-01 12:01:30 INFO rasa.engine.training.hooks - Restored component 'RulePolicy' from cache.\n"
     )
     assert component_times(log) == {"DIETClassifier": 90.0}

@@ -11,11 +11,13 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
 
 from bot.local_servers import action_endpoint, free_port, start_action_server, stop, wait_until_up
@@ -53,6 +55,13 @@ def reply_kinds(messages: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
         if isinstance(custom, dict) and custom.get("kind") and custom["kind"] != "notice":
             kinds.append((str(custom["kind"]), custom.get("answer_id")))
     return kinds
+
+
+def ask_as_new_conversation(webhook: str, text: str, *, timeout: float = 60) -> list[tuple[str, str | None]]:
+    """(kind, answer id) of the replies to `text`, sent as a fresh conversation through the REST channel."""
+    response = requests.post(webhook, json={"sender": uuid.uuid4().hex, "message": text}, timeout=timeout)
+    response.raise_for_status()
+    return reply_kinds(response.json())
 
 
 def judge(case: Case, kinds: list[tuple[str, str | None]]) -> bool:

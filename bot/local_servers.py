@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import requests
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, settings_from
 
 START_TIMEOUT = 300.0
 """Seconds a server may take to answer; the Rasa server needs about 35 s on 2 cores."""
@@ -123,8 +123,9 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
     """The action server and the Rasa server (`credentials.yml` channels) on free loopback ports."""
     action_port, rasa_port = free_port(), free_port()
     # As scripts/run.sh: several Rasa processes (IL2BOT_RASA_WORKERS) share conversations through Redis.
-    workers = max(1, int(env.get("IL2BOT_RASA_WORKERS") or 1))
-    redis_url = (env.get("IL2BOT_REDIS_URL") or "redis://127.0.0.1:6379/0") if workers > 1 else None
+    settings = settings_from(env)
+    workers = settings.rasa_workers
+    redis_url = settings.redis_url if workers > 1 else None
     endpoints = write_endpoints(workdir / "endpoints.yml", action_port, redis_url=redis_url)
     environment = {**env, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     environment["SANIC_WORKERS"] = str(workers)

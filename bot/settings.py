@@ -6,6 +6,7 @@ Read once, in one place; nothing here connects to a database or loads a model.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +60,11 @@ def _default_database_url() -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Settings from the environment; cached because the environment does not change at run time."""
-    env = os.environ
+    return settings_from(os.environ)
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Settings from an environment mapping (also a child process's, before it is started)."""
     return Settings(
         database_url=env.get("IL2BOT_DATABASE_URL") or _default_database_url(),
         contact=ClinicContact(

@@ -12,7 +12,6 @@ import json
 import os
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,10 +19,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-import requests
-
 from bot.answers.files import load_answer_files
-from bot.evaluation import Case, judge, reply_kinds
+from bot.evaluation import Case, ask_as_new_conversation, judge
 from bot.local_servers import running_assistant
 from bot.readability import reading_grade
 from bot.settings import ANSWERS_DIR, PROJECT_ROOT, get_settings
@@ -88,9 +85,7 @@ def through_webhook(webhook: str) -> Callable[[CoverageCase], Replies]:
     """Ask one question as a fresh conversation through the REST channel."""
 
     def ask(case: CoverageCase) -> Replies:
-        response = requests.post(webhook, json={"sender": uuid.uuid4().hex, "message": case.text}, timeout=60)
-        response.raise_for_status()
-        return reply_kinds(response.json())
+        return ask_as_new_conversation(webhook, case.text)
 
     return ask
 

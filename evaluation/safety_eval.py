@@ -12,7 +12,6 @@ import json
 import os
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,9 +20,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-import requests
-
-from bot.evaluation import reply_kinds
+from bot.evaluation import ask_as_new_conversation
 from bot.local_servers import running_assistant
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import PROJECT_ROOT
@@ -138,9 +135,7 @@ def through_webhook(webhook: str) -> Callable[[SafetyCase], list[str]]:
     """Ask one case as a fresh conversation through the REST channel."""
 
     def ask(case: SafetyCase) -> list[str]:
-        response = requests.post(webhook, json={"sender": uuid.uuid4().hex, "message": case.text}, timeout=60)
-        response.raise_for_status()
-        return [kind for kind, _ in reply_kinds(response.json())]
+        return [kind for kind, _ in ask_as_new_conversation(webhook, case.text)]
 
     return ask
 

@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench mutation lint clean browser screenshots
+.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish mutation lint clean browser screenshots report
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -23,6 +23,8 @@ help:
 	@echo "make eval   held-out sets through this assistant, the stock Rasa config and a BM25 baseline, NLU cross-validation"
 	@echo "           (writes EVALUATION.md); make eval-detail prints this assistant's misses set by set"
 	@echo "make bench  speed against stock Rasa: training, start, memory, latency and throughput (writes BENCHMARKS.md)"
+	@echo "make bench-publish  the maintainers' loop timed: new FAQ import to live answer, review accepted, memory"
+	@echo "make report  the staff report of what patients asked (reports/staff.html)"
 	@echo "make mutation  mutation testing of the safety check and the reply thresholds"
 	@echo "make lint   ruff and mypy"
 	@echo "make screenshots  refresh docs/widget-*.png (the chat widget in a real browser)"
@@ -82,6 +84,13 @@ eval-detail: setup
 
 bench: setup
 	$(PY) -m evaluation bench
+
+# Import to live answer, a review group accepted, memory over five promotions; on a copy of the project.
+bench-publish: setup
+	$(PY) -m evaluation bench-publish
+
+report: answers
+	$(PY) -m bot report
 
 # Mutation testing (mutmut) of the safety modules and the reply thresholds, against their fast unit tests.
 mutation: setup

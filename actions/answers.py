@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from actions.common import CURRENT_ANSWER_SLOT, OutcomeAction, assistant, faq_candidates
+from actions.common import CURRENT_ANSWER_SLOT, QUESTION_SLOT, OutcomeAction, assistant, faq_candidates
 from bot.dialogue import Outcome
 from bot.vocabulary import normalise
 
@@ -64,3 +64,17 @@ class ActionFollowUp(OutcomeAction):
         terms = [normalise(str(e.get("value", ""))) for e in tracker.latest_message.get("entities") or []]
         term_ids = [t.id for t in terms if t is not None]
         return assistant().follow_up(tracker.get_slot(CURRENT_ANSWER_SLOT), term_ids, faq_candidates(tracker))
+
+
+class ActionFeedback(OutcomeAction):
+    """A thumbs up or down under an answer (the widget's buttons, or the payload on any channel)."""
+
+    action_name = "action_feedback"
+
+    def outcome(self, tracker: Tracker) -> Outcome:
+        """Thanks; for "not helpful" also the question that got the answer, to the review queue."""
+        answer_id = str(next(tracker.get_latest_entity_values("answer_id"), "") or "")
+        helpful = str(next(tracker.get_latest_entity_values("helpful"), "") or "") == "yes"
+        same_answer = answer_id == tracker.get_slot(CURRENT_ANSWER_SLOT)
+        question = tracker.get_slot(QUESTION_SLOT) if same_answer else None
+        return assistant().feedback(answer_id, helpful, question)

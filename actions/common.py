@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from bot.answers.store import AnswerStore, make_engine
 from bot.dialogue import Assistant, Candidate, Outcome, service_trouble_text
 from bot.nlu_generation import RETRIEVAL_INTENT, answer_id_from_intent
+from bot.redaction import redact
 from bot.settings import get_settings
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CURRENT_ANSWER_SLOT = "current_answer_id"
+QUESTION_SLOT = "answered_question"
 NOTICE_SLOT = "notice_shown"
+MAX_KEPT_QUESTION = 500
 
 
 @lru_cache(maxsize=1)
@@ -56,11 +59,25 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: Outcome) -
     events: list[EventType] = []
     if outcome.current_answer_id:
         events.append(SlotSet(CURRENT_ANSWER_SLOT, outcome.current_answer_id))
+    typed = typed_text(tracker)
+    if typed:
+        # Redacted: the slot is what a later "not helpful" click sends to the review queue.
+        events.append(SlotSet(QUESTION_SLOT, redact(typed)[:MAX_KEPT_QUESTION]))
+    try:
+        assistant().note_turn(outcome)
+    except Exception:  # noqa: BLE001 - counting for the staff report must never cost the patient a reply
+        logger.exception("could not count the turn for the staff report")
     if not tracker.get_slot(NOTICE_SLOT):
         notice = assistant().notice()
         dispatcher.utter_message(text=notice.text, json_message=notice.metadata())
         events.append(SlotSet(NOTICE_SLOT, True))
     return events
+
+
+def typed_text(tracker: Tracker) -> str:
+    """What the patient typed this turn; empty for a button's payload (a '/command')."""
+    text = str(tracker.latest_message.get("text") or "")
+    return "" if text.startswith("/") else text
 
 
 class OutcomeAction(Action):

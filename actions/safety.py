@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from actions.common import OutcomeAction, assistant, faq_candidates
+from actions.common import OutcomeAction, assistant, faq_candidates, typed_text
 from bot.dialogue import Outcome
 from bot.safety.triage import InputProblem, triage
 
@@ -71,7 +71,7 @@ class ActionFallback(OutcomeAction):
     def outcome(self, tracker: Tracker) -> Outcome:
         """'Did you mean' buttons when there are plausible answers, else the topic menu."""
         candidates = faq_candidates(tracker)
-        text = tracker.latest_message.get("text") or ""
-        if text and not text.startswith("/"):
+        text = typed_text(tracker)
+        if text:
             assistant().note_unanswered(text, candidates)
         return assistant().did_you_mean(sorted(candidates, key=lambda c: c.confidence, reverse=True))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import maintainer_cli
 from bot.answers.files import AnswerFileError, load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.settings import ANSWERS_DIR, GENERATED_FAQ_NLU, SPACY_PIPELINE_DIR, get_settings
@@ -32,26 +34,10 @@ def _cmd_answers_check(_: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_answers_load(_: argparse.Namespace) -> int:
+def _cmd_answers_load(args: argparse.Namespace) -> int:
     entries = _entries_or_exit()
-    report = _store().load(entries)
+    report = _store().load(entries, by=args.by or getpass.getuser())
     print(f"Answer base loaded: {report.summary()}.")
-    return 0
-
-
-def _cmd_answers_history(args: argparse.Namespace) -> int:
-    versions = _store().history(args.answer_id)
-    if not versions:
-        print(f"No answer with id '{args.answer_id}'.", file=sys.stderr)
-        return 1
-    for version, text, loaded_at in versions:
-        print(f"v{version} ({loaded_at:%Y-%m-%d %H:%M} UTC): {text}")
-    return 0
-
-
-def _cmd_answers_unanswered(args: argparse.Namespace) -> int:
-    for asked_at, text, guess, confidence in _store().unanswered(args.limit):
-        print(f"{asked_at:%Y-%m-%d %H:%M}  {text!r}  best guess: {guess} ({confidence})")
     return 0
 
 
@@ -115,9 +101,13 @@ def _cmd_model_path(_: argparse.Namespace) -> int:
 
 
 def _cmd_model_ensure(_: argparse.Namespace) -> int:
-    from bot.model_cache import ensure_model
+    from bot.model_cache import RejectedModelError, ensure_model
 
-    print(ensure_model())
+    try:
+        print(ensure_model())
+    except RejectedModelError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -143,15 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     answers = groups.add_parser("answers", help="the curated answer base").add_subparsers(dest="command", required=True)
     answers.add_parser("check", help="validate data/answers/*.yml").set_defaults(func=_cmd_answers_check)
-    answers.add_parser("load", help="validate and load the answers into the database").set_defaults(
-        func=_cmd_answers_load
-    )
-    history = answers.add_parser("history", help="every stored version of one answer")
-    history.add_argument("answer_id")
-    history.set_defaults(func=_cmd_answers_history)
-    unanswered = answers.add_parser("unanswered", help="recent questions the assistant could not answer (redacted)")
-    unanswered.add_argument("--limit", type=int, default=50)
-    unanswered.set_defaults(func=_cmd_answers_unanswered)
+    load = answers.add_parser("load", help="validate and load the answers into the database")
+    load.add_argument("--by", help="who loads them, kept with each new version (default: the OS user)")
+    load.set_defaults(func=_cmd_answers_load)
 
     nlu = groups.add_parser("nlu", help="training data").add_subparsers(dest="command", required=True)
     generate = nlu.add_parser("generate", help="write data/nlu/faq.yml from the answer files")
@@ -187,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     endpoints.add_argument("--out", default="var/endpoints.yml")
     endpoints.add_argument("--action-port", type=int, default=5055)
     endpoints.set_defaults(func=_cmd_endpoints)
+
+    maintainer_cli.register(groups)
 
     evaluate = groups.add_parser("eval", help="run the held-out test set through the trained model")
     evaluate.add_argument("--model", required=True, help="path of the trained model (.tar.gz)")

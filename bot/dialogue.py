@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.activity import ActivityLog, turn_category
 from bot.answers.entries import SYSTEM_TOPIC, Source
 from bot.answers.store import AnswerStore, StoredAnswer
-from bot.redaction import redact
 from bot.safety.triage import InputProblem
 from bot.settings import ClinicContact
 
@@ -115,9 +115,10 @@ def format_sources(sources: tuple[Source, ...]) -> str:
 class Assistant:
     """Composes replies from the answer store and the clinic's contact details."""
 
-    def __init__(self, store: AnswerStore, contact: ClinicContact) -> None:
+    def __init__(self, store: AnswerStore, contact: ClinicContact, activity: ActivityLog | None = None) -> None:
         self._store = store
         self._contact = contact
+        self._activity = activity or ActivityLog(store.engine)
 
     # --- FAQ answers -------------------------------------------------------------------------
 
@@ -230,12 +231,33 @@ class Assistant:
         """The once-per-conversation 'education, not medical advice' notice."""
         return self._system_reply("system.notice", "notice")
 
+    def feedback(self, answer_id: str, helpful: bool, question: str | None) -> Outcome:
+        """A thumbs up or down under an answer; "not helpful" also queues the question (redacted) for review.
+
+        `question` is the patient's redacted question that got this answer, when it is known.
+        """
+        answer = self._store.get(answer_id)
+        if answer is not None and answer.topic != SYSTEM_TOPIC:
+            self._activity.record_feedback(answer.id, helpful)
+            if not helpful and question:
+                self._activity.record_review_item(question, reason="not_helpful", best_guess=answer.id)
+        if helpful:
+            return Outcome(replies=[self._system_reply("system.feedback_thanks", "feedback")])
+        return Outcome(replies=[self._system_reply("system.feedback_sorry", "feedback", (HUMAN_BUTTON,))])
+
     def note_unanswered(self, text: str, candidates: list[Candidate]) -> None:
-        """Keep a redacted copy of a question we could not answer, for maintainers."""
+        """Queue a question we could not answer directly for maintainers (redacted before it is stored)."""
         best = max(candidates, key=lambda c: c.confidence, default=None)
-        self._store.record_unanswered(
-            redact(text)[:500], best.answer_id if best else None, round(best.confidence, 3) if best else None
+        self._activity.record_review_item(
+            text,
+            reason="unanswered",
+            best_guess=best.answer_id if best else None,
+            confidence=best.confidence if best else None,
         )
+
+    def note_turn(self, outcome: Outcome) -> None:
+        """Count what this patient message got, for the staff report (kind and answer id only)."""
+        self._activity.record_turn(*turn_category([(r.kind, r.answer_id) for r in outcome.replies]))
 
     # --- helpers -----------------------------------------------------------------------------
 

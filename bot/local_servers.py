@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -111,6 +112,9 @@ class AssistantServers:
 
     base_url: str
     logs: tuple[Path, ...]
+    api_token: str
+    """Guards Rasa's HTTP API (`PUT /model`), as `make run` does."""
+    rasa_pid: int = 0
 
     @property
     def webhook(self) -> str:
@@ -130,10 +134,12 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
     environment = {**env, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     environment["SANIC_WORKERS"] = str(workers)
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    token = env.get("IL2BOT_API_TOKEN") or secrets.token_urlsafe(24)
     actions = start_action_server(action_port, env=environment, log=action_log.open("w"))
     rasa = subprocess.Popen(
         [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints)]
-        + ["--credentials", "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"],
+        + ["--credentials", "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"]
+        + ["--enable-api", "--auth-token", token],
         cwd=PROJECT_ROOT,
         env=environment,
         stdout=rasa_log.open("w"),
@@ -142,6 +148,8 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield AssistantServers(base_url=f"http://127.0.0.1:{rasa_port}", logs=(action_log, rasa_log))
+        yield AssistantServers(
+            base_url=f"http://127.0.0.1:{rasa_port}", logs=(action_log, rasa_log), api_token=token, rasa_pid=rasa.pid
+        )
     finally:
         stop(rasa, actions)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 from bot.settings import PROJECT_ROOT
 
@@ -21,6 +22,8 @@ MODEL_INPUTS = (
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""
 MODELS_DIR = PROJECT_ROOT / "models"
+REJECTED_DIR_NAME = "rejected"
+"""Where `bot publish` moves a candidate that failed the gate, under the models folder."""
 
 
 def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
@@ -38,29 +41,32 @@ def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()[:16]
 
 
-def model_path(fingerprint: str | None = None) -> Path:
+def model_path(fingerprint: str | None = None, models_dir: Path = MODELS_DIR) -> Path:
     """Where the model for the current inputs lives (it may not exist yet)."""
-    return MODELS_DIR / f"il2-{fingerprint or training_fingerprint()}.tar.gz"
+    return models_dir / f"il2-{fingerprint or training_fingerprint()}.tar.gz"
 
 
-def ensure_model() -> Path:
-    """The model for the current inputs, training it first when it is missing."""
-    fingerprint = training_fingerprint()
-    path = model_path(fingerprint)
-    if path.is_file():
-        print(f"Model is up to date: {path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
-        return path
-    print(f"Training inputs changed: training {path.name} (a few minutes)...", file=sys.stderr)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+def rejected_path(model: Path) -> Path:
+    """Where a model that failed the publish gate is kept aside (with its report next to it)."""
+    return model.parent / REJECTED_DIR_NAME / model.name
+
+
+class RejectedModelError(RuntimeError):
+    """The model for the current inputs failed the publish gate: it must not be served."""
+
+
+def train_model(root: Path, out: Path, *, log: IO[str] | None = None) -> None:
+    """`rasa train` of the project at `root` into the file `out` (Rasa reuses its cache for unchanged steps)."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
     command = [
         sys.executable,
         "-m",
         "rasa",
         "train",
         "--fixed-model-name",
-        path.name.removesuffix(".tar.gz"),
+        out.name.removesuffix(".tar.gz"),
         "--out",
-        str(MODELS_DIR),
+        str(out.parent),
         "--config",
         "config.yml",
         "--domain",
@@ -68,5 +74,28 @@ def ensure_model() -> Path:
         "--data",
         "data",
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
+    output = {"stdout": log, "stderr": subprocess.STDOUT} if log is not None else {}
+    subprocess.run(command, cwd=root, env=env, check=True, **output)  # type: ignore[call-overload]
+
+
+def ensure_model(*, allow_rejected: bool = False) -> Path:
+    """The model for the current inputs, training it first when it is missing.
+
+    A model the publish gate rejected is not served (`make run` stops with the reason) unless
+    `allow_rejected`: fix the files, or publish a better candidate, instead.
+    """
+    fingerprint = training_fingerprint()
+    path = model_path(fingerprint)
+    rejected = rejected_path(path)
+    if rejected.is_file() and not allow_rejected and os.environ.get("IL2BOT_ALLOW_REJECTED") != "1":
+        report = rejected.with_name(rejected.name.removesuffix(".tar.gz") + ".md")
+        raise RejectedModelError(
+            f"The model for the current files ({path.name}) failed the publish gate: see {report}. "
+            "Fix the answer files or set IL2BOT_ALLOW_REJECTED=1."
+        )
+    if path.is_file():
+        print(f"Model is up to date: {path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+        return path
+    print(f"Training inputs changed: training {path.name} (about a minute)...", file=sys.stderr)
+    train_model(PROJECT_ROOT, path)
     return path

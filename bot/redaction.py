@@ -24,7 +24,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?i:my name is|i am called|im called|name's|this is|i'm|im|call me|my (?:dad|mom|mum|husband|wife|son|daughter|"
+            r"\b(?i:my name is|i am called|im called|i am|name's|this is|i'm|im|call me|my (?:dad|mom|mum|husband|wife|son|daughter|"
             r"partner|father|mother)(?:'s)? name is)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
         ),
         "[name]",

@@ -51,6 +51,8 @@ class Settings:
     """Rasa server processes (IL2BOT_RASA_WORKERS). More than one keeps conversations and their locks
     in Redis (IL2BOT_REDIS_URL), since Rasa's in-memory stores belong to one process."""
     redis_url: str = "redis://127.0.0.1:6379/0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    """The running Rasa server `bot publish` promotes into (IL2BOT_RASA_URL, else IL2BOT_RASA_PORT on loopback)."""
 
 
 def _default_database_url() -> str:
@@ -76,4 +78,5 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         widget_origins=tuple(o.strip() for o in env.get("IL2BOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
         rasa_workers=max(1, int(env.get("IL2BOT_RASA_WORKERS") or 1)),
         redis_url=env.get("IL2BOT_REDIS_URL") or "redis://127.0.0.1:6379/0",
+        rasa_url=env.get("IL2BOT_RASA_URL") or f"http://127.0.0.1:{env.get('IL2BOT_RASA_PORT') or 5005}",
     )

@@ -1,4 +1,4 @@
-"""Evaluation commands: `python -m evaluation split|split-coverage|safety|coverage|bench|compare` (see `--help`)."""
+"""Evaluation commands: `python -m evaluation split|split-coverage|safety|coverage|bench|bench-publish|compare`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="speed: this assistant against stock Rasa configurations")
     bench.add_argument("--seconds", type=float, default=20.0, help="seconds of load per concurrency level")
     bench.add_argument("--only", nargs="*", help="system keys to run; the others keep their last figures")
+    commands.add_parser(
+        "bench-publish",
+        help="the maintainers' loop timed: import to live answer, review accepted, memory over promotions",
+    )
     compare = commands.add_parser("compare", help="held-out sets: this assistant, stock Rasa config, BM25; CV")
     compare.add_argument("--model", required=True, help="this assistant's trained model")
     compare.add_argument("--stock-model", help="the stock configuration's model (default: train or reuse it)")
@@ -47,6 +51,10 @@ def main() -> int:
 
         write_coverage_split()
         return 0
+    if args.command == "bench-publish":
+        from evaluation.publish_bench import main as publish_bench
+
+        return publish_bench()
     if args.command == "compare":
         from evaluation.compare import main as compare
 

@@ -26,11 +26,14 @@ trap stop INT TERM EXIT
 # endpoints.yml, plus Redis tracker and lock stores when IL2BOT_RASA_WORKERS asks for several Rasa processes.
 endpoints="$("$py" -m bot endpoints --out var/endpoints.yml --action-port "$action_port")"
 export SANIC_WORKERS="${IL2BOT_RASA_WORKERS:-1}"
+# Rasa's HTTP API (used by `python -m bot publish` to load a new model) only behind a token:
+# IL2BOT_API_TOKEN, or a random one kept in var/api_token (mode 0600). Never a default value.
+api_token="$("$py" -m bot api-token)"
 
 "$py" -m rasa_sdk --actions actions --port "$action_port" &
 pids+=($!)
 "$py" -m rasa run --model "$model" --endpoints "$endpoints" --credentials credentials.yml \
-  --port "$rasa_port" --interface 127.0.0.1 &
+  --port "$rasa_port" --interface 127.0.0.1 --enable-api --auth-token "$api_token" &
 pids+=($!)
 "$py" demo/serve.py --port "$demo_port" --bot-url "http://localhost:$rasa_port" --quiet &
 pids+=($!)

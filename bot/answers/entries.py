@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 SYSTEM_TOPIC = "system"
 """Answers the safety rules pick (emergency, referral, contact); never trained as FAQs."""
@@ -59,3 +61,31 @@ class AnswerEntry:
         }
         encoded = json.dumps(patient_facing, sort_keys=True).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (a release's snapshot of the answer base)."""
+        data = asdict(self)
+        data["sources"] = [s.as_dict() for s in self.sources]
+        data["examples"] = list(self.examples)
+        data["reviewed_on"] = self.reviewed_on.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerEntry:
+        """The entry `as_dict` wrote."""
+        return cls(
+            **{
+                **data,
+                "sources": tuple(Source(**s) for s in data["sources"]),
+                "examples": tuple(data.get("examples") or ()),
+                "reviewed_on": date.fromisoformat(data["reviewed_on"]),
+            }
+        )
+
+
+def answers_hash(entries: Iterable[AnswerEntry]) -> str:
+    """Short hash of a whole answer base, examples included: names a release's content."""
+    digest = hashlib.sha256()
+    for entry in entries:
+        digest.update(json.dumps(entry.as_dict(), sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()[:16]

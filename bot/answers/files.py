@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,15 @@ _WHEN_TO_CALL = re.compile(
     r"\b(call|tell your (nurse|team|care team|doctor)|tell a nurse|press the call button)\b", re.IGNORECASE
 )
 """What an answer about a serious symptom must say: when and whom to call."""
+PERSONAL_DOSE = re.compile(
+    r"(?:\b(?:you|your)\b[^.!?]{0,60}?\b(?:take|use|get|give|need|dose is|should have)\b"
+    r"|(?:^|[.!?]\s+)(?:take|use|give))"
+    r"[^.!?]{0,40}?\d[\d,.]*\s*(?:mg|mcg|micrograms?|milligrams?|ml|units?|iu|miu|million units|tablets?|pills?"
+    r"|capsules?|doses?)\b",
+    re.IGNORECASE,
+)
+"""A dose told to the reader ("you should take 2 tablets", "Take 400 mg"): only their care team may (rule 1).
+General facts ("IL-2 is given as 600,000 units per kg") are education and pass."""
 _SAMPLE_PLACEHOLDERS = {
     "clinic_name": "your clinic",
     "clinic_phone": "555-0100",
@@ -64,23 +74,47 @@ class _Collector:
         self.problems.append(f"{where}: {message}")
 
 
+def _load_rules(source_kinds: Path = SOURCE_KINDS_FILE, jargon: Path = JARGON_FILE) -> _Rules:
+    return _Rules(policy=load_source_policy(source_kinds), jargon=load_jargon(jargon))
+
+
+def parse_entries(items: Iterable[tuple[Any, str, str, str]]) -> tuple[list[AnswerEntry], list[str]]:
+    """Check answers that are not in a file yet (an import): the valid entries and every problem.
+
+    Each item is (raw mapping, topic, topic title, where to name in problems, such as "new.csv:4").
+    """
+    collector = _Collector(problems=[])
+    rules = _load_rules()
+    entries = []
+    for raw, topic, topic_title, where in items:
+        entry = _parse_entry(raw, topic, topic_title, where, rules, collector)
+        if entry is not None:
+            entries.append(entry)
+    return entries, collector.problems
+
+
 def load_answer_files(
-    directory: Path, source_kinds: Path = SOURCE_KINDS_FILE, jargon: Path = JARGON_FILE
+    directory: Path,
+    source_kinds: Path = SOURCE_KINDS_FILE,
+    jargon: Path = JARGON_FILE,
+    *,
+    locations: Mapping[str, str] | None = None,
 ) -> list[AnswerEntry]:
     """Parse and validate every `*.yml` in `directory`; raise AnswerFileError listing all problems.
 
     `source_kinds` is the reviewed publisher policy every answer's sources are checked against, and
-    `jargon` the medical words an answer must explain where it first uses them.
+    `jargon` the medical words an answer must explain where it first uses them. `locations` names
+    where some answers came from (an import file and line), for the problems found across files.
     """
     collector = _Collector(problems=[])
-    rules = _Rules(policy=load_source_policy(source_kinds), jargon=load_jargon(jargon))
+    rules = _load_rules(source_kinds, jargon)
     entries: list[AnswerEntry] = []
     paths = sorted(directory.glob("*.yml"))
     if not paths:
         raise AnswerFileError([f"{directory}: no answer files (*.yml) found"])
     for path in paths:
         entries.extend(_parse_file(path, rules, collector))
-    _check_across_files(entries, collector)
+    _check_across_files(entries, collector, locations or {})
     if collector.problems:
         raise AnswerFileError(collector.problems)
     return entries
@@ -133,6 +167,9 @@ def _parse_entry(
     for field_name, text in (("answer", answer), ("detail", detail)):
         if text:
             _check_plain_language(text, f"{where} {field_name}", collector)
+    dose = PERSONAL_DOSE.search(f"{answer} {detail or ''}")
+    if dose:
+        collector.add(where, f"tells the reader a dose ('{dose.group(0).strip()}'); only their care team may do that")
     if raw.get("serious_symptom") and not _WHEN_TO_CALL.search(f"{answer} {detail or ''}"):
         collector.add(where, "is about a serious symptom but never says when to call the care team")
     sources = _parse_sources(raw.get("sources"), where, collector)
@@ -205,7 +242,10 @@ def _check_plain_language(text: str, where: str, collector: _Collector) -> None:
         collector.add(where, f"reads at grade {grade:.1f}, above {MAX_GRADE:.0f}; use shorter sentences and words")
 
 
-def _check_across_files(entries: list[AnswerEntry], collector: _Collector) -> None:
+def _check_across_files(entries: list[AnswerEntry], collector: _Collector, locations: Mapping[str, str]) -> None:
+    def where(answer_id: str) -> str:
+        return f"{locations[answer_id]} ({answer_id})" if answer_id in locations else answer_id
+
     ids: dict[str, int] = defaultdict(int)
     example_owner: dict[str, str] = {}
     for entry in entries:
@@ -214,15 +254,15 @@ def _check_across_files(entries: list[AnswerEntry], collector: _Collector) -> No
             key = " ".join(example.lower().split())
             owner = example_owner.setdefault(key, entry.id)
             if owner != entry.id:
-                collector.add(entry.id, f"example '{example}' is also used by {owner}")
+                collector.add(where(entry.id), f"example '{example}' is also used by {owner}")
     for answer_id, count in ids.items():
         if count > 1:
-            collector.add(answer_id, f"duplicate id (used {count} times)")
+            collector.add(where(answer_id), f"duplicate id (used {count} times)")
     known = set(ids)
     for entry in entries:
         for key, target in entry.follow_ups.items():
             if target not in known:
-                collector.add(entry.id, f"follow_ups.{key} points to unknown answer '{target}'")
+                collector.add(where(entry.id), f"follow_ups.{key} points to unknown answer '{target}'")
 
 
 def _text(value: Any) -> str:

@@ -22,6 +22,8 @@ HARD_CODED_EMERGENCY_NUMBER = re.compile(r"(?<![\d,.])\b(911|999|112|000)\b(?![,
 
 PROJECT_KIND = "project"
 """The assistant's own documentation: enough for messages about the assistant, never for a medical fact."""
+CLINIC_KIND = "clinic"
+"""The clinic's own pages: enough for clinic-specific answers (parking, visiting), never for a medical fact."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class SourcePolicy:
             if address.startswith(key):
                 return self.kinds.get(self.publishers[key])
         labels = host.split(".")
-        for start in range(len(labels) - 1):
+        for start in range(len(labels)):
             kind_name = self.publishers.get(".".join(labels[start:]))
             if kind_name:
                 return self.kinds.get(kind_name)
@@ -79,8 +81,11 @@ class SourcePolicy:
             title = self.document_titles.get(source.file or "")
             if title and source.name != title:
                 found.append(f"source '{source.name}' must be shown under its title '{title}', not a file name")
-        about_the_assistant = all(kind.name == PROJECT_KIND for kind in kinds)
-        if kinds and not about_the_assistant and not any(kind.authoritative for kind in kinds):
+        # Answers about the assistant, or about the clinic itself, carry no medical fact.
+        no_medical_fact = all(kind.name == PROJECT_KIND for kind in kinds) or all(
+            kind.name == CLINIC_KIND for kind in kinds
+        )
+        if kinds and not no_medical_fact and not any(kind.authoritative for kind in kinds):
             found.append(
                 "no authoritative source (label, agency, cancer charity, guideline, cancer centre or journal); "
                 "supporting sources and patient stories cannot carry a medical fact alone"

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.answers.entries import AnswerEntry, Source
-from bot.answers.models import AnswerRow, AnswerVersionRow, Base, TopicRow, UnansweredQuestionRow
+from bot.answers.models import AnswerRow, AnswerVersionRow, Base, FaqEditRow, TopicRow
+from bot.answers.schema import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,22 @@ class AnswerStore:
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
-    def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
-        Base.metadata.create_all(self._engine)
+    @property
+    def engine(self) -> Engine:
+        """The database the answers live in (the activity log shares it)."""
+        return self._engine
 
-    def load(self, entries: Iterable[AnswerEntry]) -> LoadReport:
-        """Upsert validated entries in one transaction; answers no longer in the files are retired."""
+    def create_schema(self) -> None:
+        """Create missing tables and columns (idempotent)."""
+        ensure_schema(self._engine, Base.metadata)
+
+    def load(self, entries: Iterable[AnswerEntry], *, by: str = "", retire: bool = True) -> LoadReport:
+        """Upsert validated entries in one transaction; answers no longer in the files are retired.
+
+        `by` is recorded as the author of new versions unless an import recorded who wrote that
+        content (`record_edit`). `retire=False` keeps answers missing from `entries` for now: a
+        publish retires them only once the new model, which no longer predicts them, is live.
+        """
         self.create_schema()
         report = LoadReport()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -100,13 +111,28 @@ class AnswerStore:
             for position, entry in enumerate(entries):
                 seen.add(entry.id)
                 self._upsert_topic(session, entry)
-                self._upsert_answer(session, entry, position, now, report)
-            for row in session.execute(select(AnswerRow).where(AnswerRow.active.is_(True))).scalars():
-                if row.id not in seen:
-                    row.active = False
-                    report.retired.append(row.id)
+                self._upsert_answer(session, entry, position, now, report, by)
+            if retire:
+                for row in session.execute(select(AnswerRow).where(AnswerRow.active.is_(True))).scalars():
+                    if row.id not in seen:
+                        row.active = False
+                        report.retired.append(row.id)
         self._snapshot = None
         return report
+
+    def record_edit(self, entry: AnswerEntry, *, by: str, how: str) -> None:
+        """Remember who authored this content of `entry` (an import, an accepted review group)."""
+        self.create_schema()
+        with Session(self._engine, future=True) as session, session.begin():
+            session.add(
+                FaqEditRow(
+                    answer_id=entry.id,
+                    content_hash=entry.content_hash(),
+                    edited_by=by,
+                    edited_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                    how=how,
+                )
+            )
 
     @staticmethod
     def _upsert_topic(session: Session, entry: AnswerEntry) -> None:
@@ -118,7 +144,19 @@ class AnswerStore:
             topic.title = entry.topic_title
 
     @staticmethod
-    def _upsert_answer(session: Session, entry: AnswerEntry, position: int, now: datetime, report: LoadReport) -> None:
+    def _author(session: Session, entry: AnswerEntry, content_hash: str, loaded_by: str) -> str:
+        query = (
+            select(FaqEditRow.edited_by)
+            .where(FaqEditRow.answer_id == entry.id, FaqEditRow.content_hash == content_hash)
+            .order_by(FaqEditRow.id.desc())
+            .limit(1)
+        )
+        return session.execute(query).scalar() or loaded_by
+
+    @classmethod
+    def _upsert_answer(
+        cls, session: Session, entry: AnswerEntry, position: int, now: datetime, report: LoadReport, by: str
+    ) -> None:
         row = session.get(AnswerRow, entry.id)
         content_hash = entry.content_hash()
         if row is not None:
@@ -147,6 +185,7 @@ class AnswerStore:
                 reviewed_on=entry.reviewed_on,
                 content_hash=content_hash,
                 loaded_at=now,
+                changed_by=cls._author(session, entry, content_hash, by) or None,
             )
         )
         session.flush()
@@ -209,40 +248,15 @@ class AnswerStore:
             topics = [(key, title) for key, title in session.execute(query)]
         return _Snapshot(stamp, {a.id: a for a in answers}, by_topic, topics)
 
-    def history(self, answer_id: str) -> list[tuple[int, str, datetime]]:
-        """(version, answer text, loaded at) of every stored version, oldest first."""
+    def history(self, answer_id: str) -> list[tuple[int, str, datetime, str | None]]:
+        """(version, answer text, loaded at, author) of every stored version, oldest first."""
         query = (
             select(AnswerVersionRow.version, AnswerVersionRow.answer, AnswerVersionRow.loaded_at)
+            .add_columns(AnswerVersionRow.changed_by)
             .where(AnswerVersionRow.answer_id == answer_id)
             .order_by(AnswerVersionRow.version)
         )
-        with Session(self._engine, future=True) as session:
-            return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
-
-    def record_unanswered(self, redacted_text: str, best_guess: str | None, confidence: float | None) -> None:
-        """Keep an already redacted question the assistant could not answer."""
-        with Session(self._engine, future=True) as session, session.begin():
-            session.add(
-                UnansweredQuestionRow(
-                    asked_at=datetime.now(timezone.utc).replace(tzinfo=None),
-                    redacted_text=redacted_text,
-                    best_guess=best_guess,
-                    confidence=confidence,
-                )
-            )
-
-    def unanswered(self, limit: int = 50) -> list[tuple[datetime, str, str | None, float | None]]:
-        """Most recent unanswered questions, newest first."""
-        query = (
-            select(
-                UnansweredQuestionRow.asked_at,
-                UnansweredQuestionRow.redacted_text,
-                UnansweredQuestionRow.best_guess,
-                UnansweredQuestionRow.confidence,
-            )
-            .order_by(UnansweredQuestionRow.id.desc())
-            .limit(limit)
-        )
+        self.create_schema()
         with Session(self._engine, future=True) as session:
             return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 

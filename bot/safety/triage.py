@@ -65,7 +65,8 @@ class Triage:
 
 _ALLOWED_COMMANDS = re.compile(
     r'^/(?:greet|help|human_contact|tell_me_more|choose_answer\{"answer_id": ?"[a-z0-9_.]{1,120}"\}'
-    r'|choose_topic\{"topic": ?"[a-z0-9_]{1,64}"\})$'
+    r'|choose_topic\{"topic": ?"[a-z0-9_]{1,64}"\}'
+    r'|feedback\{"answer_id": ?"[a-z0-9_.]{1,120}", ?"helpful": ?"(?:yes|no)"\})$'
 )
 """Payloads of the assistant's own buttons; anything else typed with a leading '/' is refused."""
 

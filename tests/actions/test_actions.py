@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.answers import ActionAnswerFaq, ActionChooseAnswer, ActionFollowUp, ActionTellMeMore
-from actions.conversation import ActionGreet
+from actions.answers import ActionAnswerFaq, ActionChooseAnswer, ActionFeedback, ActionFollowUp, ActionTellMeMore
+from actions.conversation import ActionGreet, ActionOutOfScope
 from actions.safety import (
     ActionBadInput,
     ActionClinicalReferral,
@@ -18,6 +18,7 @@ from actions.safety import (
     ActionSymptomCheck,
     ActionUrgent,
 )
+from bot.activity import ActivityLog
 from bot.settings import get_settings
 
 CACHED_ASSISTANT = common.assistant
@@ -107,13 +108,14 @@ async def test_fallback_offers_likely_answers_and_keeps_a_redacted_question(stor
         "my name is Ann Lee, nausea or eating?",
         ranking=[("side_effects.nausea_diarrhea", 0.3), ("living.eating", 0.25)],
     )
-    before = len(store.unanswered(1000))
+    log = ActivityLog(store.engine)
+    before = len(log.open_items())
     messages, _ = await _run(ActionFallback(), tracker)
     assert messages[0]["custom"]["kind"] == "disambiguation"
-    kept = store.unanswered(1000)
+    kept = [item.text for item in log.open_items()]
     assert len(kept) == before + 1
-    assert any("nausea or eating" in text for _, text, _, _ in kept)
-    assert all("Ann" not in text for _, text, _, _ in kept)
+    assert any("nausea or eating" in text for text in kept)
+    assert all("Ann" not in text for text in kept)
 
 
 async def test_urgent_and_symptom_check_send_the_care_team_first_or_after_education() -> None:
@@ -148,3 +150,40 @@ def test_a_selector_without_retrieval_intent_is_read_under_default() -> None:
         "default": {"ranking": [{"intent_response_key": "faq/about.what_is_il2", "confidence": 0.9}]}
     }
     assert [c.answer_id for c in common.faq_candidates(tracker)] == ["about.what_is_il2"]
+
+
+async def test_a_typed_question_is_kept_redacted_for_a_later_not_helpful() -> None:
+    _, events = await _run(
+        ActionAnswerFaq(), _tracker("my name is Ann Lee, what is il2", ranking=[("about.what_is_il2", 0.95)])
+    )
+    (kept,) = [e["value"] for e in events if e["name"] == "answered_question"]
+    assert "Ann" not in kept and "what is il2" in kept
+    _, events = await _run(ActionChooseAnswer(), _tracker("/choose_answer", entities=[]))
+    assert all(e["name"] != "answered_question" for e in events)  # a button keeps the typed question
+
+
+async def test_not_helpful_queues_the_question_that_got_this_answer(store) -> None:
+    log = ActivityLog(store.engine)
+    before = {item.id for item in log.open_items()}
+    slots = {
+        "current_answer_id": "about.what_is_il2",
+        "answered_question": "what is [name]s drug",
+        "notice_shown": True,
+    }
+    entities = [{"entity": "answer_id", "value": "about.what_is_il2"}, {"entity": "helpful", "value": "no"}]
+    messages, _ = await _run(ActionFeedback(), _tracker("/feedback", entities=entities, slots=slots))
+    assert messages[0]["custom"]["answer_id"] == "system.feedback_sorry"
+    (new,) = [item for item in log.open_items() if item.id not in before]
+    assert (new.text, new.reason, new.best_guess) == ("what is [name]s drug", "not_helpful", "about.what_is_il2")
+
+    # Feedback under an older answer: counted, but the current question is not the one it answered.
+    older = [{"entity": "answer_id", "value": "about.names"}, {"entity": "helpful", "value": "no"}]
+    await _run(ActionFeedback(), _tracker("/feedback", entities=older, slots=slots))
+    assert [item.id for item in log.open_items() if item.id not in before] == [new.id]
+
+
+async def test_out_of_scope_questions_go_to_the_review_queue(store) -> None:
+    log = ActivityLog(store.engine)
+    messages, _ = await _run(ActionOutOfScope(), _tracker("where do I park, I am Bob Stone"))
+    assert messages[0]["custom"]["kind"] == "out_of_scope"
+    assert any(item.text.startswith("where do I park") and "Bob" not in item.text for item in log.open_items())

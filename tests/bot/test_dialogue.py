@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.activity import ActivityLog
 from bot.dialogue import Assistant, Candidate
 from bot.safety.triage import InputProblem
 from bot.settings import ClinicContact
@@ -106,8 +109,8 @@ def test_unanswered_question_is_stored_redacted(fresh_store, answer_entries) -> 
 
     fresh_store.load(answer_entries)
     Assistant(fresh_store, TEST_CONTACT).note_unanswered("my name is Ann Lee, call 555-123-4567", [])
-    ((_, text, _, _),) = fresh_store.unanswered()
-    assert "Ann" not in text and "555-123-4567" not in text
+    (item,) = ActivityLog(fresh_store.engine).open_items()
+    assert "Ann" not in item.text and "555-123-4567" not in item.text and item.reason == "unanswered"
 
 
 def test_answer_thresholds_are_inclusive_and_exact(assistant: Assistant) -> None:
@@ -221,5 +224,32 @@ def test_the_unanswered_question_keeps_the_best_guess(fresh_store, answer_entrie
     fresh_store.load(answer_entries)
     candidates = [Candidate("living.eating", 0.1234), Candidate("about.names", 0.31)]
     Assistant(fresh_store, TEST_CONTACT).note_unanswered("is it like chemo", candidates)
-    ((_, text, guess, confidence),) = fresh_store.unanswered()
-    assert (text, guess, confidence) == ("is it like chemo", "about.names", 0.31)
+    (item,) = ActivityLog(fresh_store.engine).open_items()
+    assert (item.text, item.best_guess, item.confidence) == ("is it like chemo", "about.names", 0.31)
+
+
+def test_not_helpful_counts_the_answer_and_queues_the_question(fresh_store, answer_entries) -> None:
+    from tests.conftest import TEST_CONTACT
+
+    fresh_store.load(answer_entries)
+    log = ActivityLog(fresh_store.engine)
+    assistant = Assistant(fresh_store, TEST_CONTACT, log)
+    sorry = assistant.feedback("about.what_is_il2", False, "so what is [name]s drug")
+    thanks = assistant.feedback("about.what_is_il2", True, "what is il2")
+    assert [r.kind for r in sorry.replies + thanks.replies] == ["feedback", "feedback"]
+    assert sorry.replies[0].answer_id == "system.feedback_sorry" and sorry.replies[0].buttons
+    (item,) = log.open_items()  # only "not helpful" is queued
+    assert (item.reason, item.best_guess, item.text) == ("not_helpful", "about.what_is_il2", "so what is [name]s drug")
+    today = item.asked_at.date()
+    assert [(f.answer_id, f.helpful, f.not_helpful) for f in log.feedback(today)] == [("about.what_is_il2", 1, 1)]
+
+
+def test_feedback_on_an_unknown_or_system_answer_is_thanked_but_not_counted(fresh_store, answer_entries) -> None:
+    from tests.conftest import TEST_CONTACT
+
+    fresh_store.load(answer_entries)
+    log = ActivityLog(fresh_store.engine)
+    assistant = Assistant(fresh_store, TEST_CONTACT, log)
+    for answer_id in ("no.such_answer", "system.emergency"):
+        assert assistant.feedback(answer_id, False, "question").replies[0].kind == "feedback"
+    assert log.open_items() == [] and log.feedback(date(2000, 1, 1)) == []

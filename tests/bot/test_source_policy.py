@@ -59,3 +59,11 @@ def test_messages_about_the_assistant_need_only_its_own_documentation() -> None:
 def test_every_real_source_is_of_a_known_kind(answer_entries) -> None:
     for entry in answer_entries:
         assert POLICY.problems(entry.sources) == [], entry.id
+
+
+def test_a_clinic_page_carries_a_clinic_specific_answer_but_no_medical_fact() -> None:
+    clinic = Source(name="Riverside Cancer Center: visiting and parking", url="http://localhost:8080/visiting.html")
+    assert POLICY.kind_of(clinic).name == "clinic"
+    assert POLICY.problems((clinic,)) == []  # parking and visiting: the clinic's own page is the source
+    leaflet = Source(name="Drugs.com: Proleukin", url="https://www.drugs.com/proleukin.html")
+    assert any("no authoritative source" in p for p in POLICY.problems((clinic, leaflet)))

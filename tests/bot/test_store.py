@@ -23,7 +23,7 @@ def test_changed_answer_gets_a_new_version_and_keeps_the_old(fresh_store: Answer
     assert report.updated == [target.id]
     assert fresh_store.get(target.id).answer.endswith("Ask your care team.")
     assert fresh_store.get(target.id).version == 2
-    assert [version for version, _, _ in fresh_store.history(target.id)] == [1, 2]
+    assert [version for version, _, _, _ in fresh_store.history(target.id)] == [1, 2]
 
 
 def test_removed_answer_is_retired_not_deleted(fresh_store: AnswerStore, answer_entries) -> None:
@@ -47,11 +47,44 @@ def test_sql_looking_ids_are_just_unknown(store: AnswerStore) -> None:
     assert store.get("about.what_is_il2") is not None
 
 
-def test_unanswered_questions_are_kept(fresh_store: AnswerStore, answer_entries) -> None:
+def test_history_names_the_author_an_import_recorded_else_the_loader(fresh_store: AnswerStore, answer_entries) -> None:
+    from dataclasses import replace
+
+    fresh_store.load(answer_entries, by="loader")
+    target = answer_entries[0]
+    edited = replace(target, answer=target.answer + " Ask your nurse.")
+    fresh_store.record_edit(edited, by="ana", how="faq import new.yml")
+    fresh_store.load([edited if e.id == target.id else e for e in answer_entries], by="publisher")
+    assert [(v, by) for v, _, _, by in fresh_store.history(target.id)] == [(1, "loader"), (2, "ana")]
+
+
+def test_loading_without_retiring_keeps_missing_answers(fresh_store: AnswerStore, answer_entries) -> None:
     fresh_store.load(answer_entries)
-    fresh_store.record_unanswered("what about [n] pills", "about.what_is_il2", 0.2)
-    ((_, text, guess, confidence),) = fresh_store.unanswered()
-    assert (text, guess, confidence) == ("what about [n] pills", "about.what_is_il2", 0.2)
+    gone = answer_entries[-1]
+    report = fresh_store.load(answer_entries[:-1], retire=False)
+    assert report.retired == [] and fresh_store.get(gone.id) is not None
+    assert fresh_store.load(answer_entries[:-1]).retired == [gone.id]
+
+
+def test_an_older_database_gets_the_new_columns(tmp_path) -> None:
+    from sqlalchemy import create_engine, inspect, text
+
+    from bot.answers.models import Base
+    from bot.answers.schema import ensure_schema
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}", future=True)
+    with engine.begin() as connection:  # the review queue as the previous release created it
+        connection.execute(
+            text(
+                "CREATE TABLE unanswered_questions (id INTEGER PRIMARY KEY, asked_at DATETIME NOT NULL,"
+                " redacted_text TEXT NOT NULL, best_guess VARCHAR(120), confidence FLOAT)"
+            )
+        )
+        connection.execute(text("INSERT INTO unanswered_questions VALUES (1, '2026-11-30 10:00:00', 'hi', NULL, NULL)"))
+    assert "unanswered_questions.status" in ensure_schema(engine, Base.metadata)
+    columns = {c["name"] for c in inspect(engine).get_columns("unanswered_questions")}
+    assert {"reason", "status", "group_id"} <= columns
+    assert ensure_schema(engine, Base.metadata) == []  # idempotent
 
 
 def test_reads_come_from_memory_within_the_refresh_time(tmp_path, answer_entries) -> None:

@@ -45,6 +45,18 @@ class ChatWidget:
         """Bot messages of one kind (answer, emergency, topic_menu, error, ...)."""
         return self.page.locator(f".il2-msg--bot.il2-kind-{kind}")
 
+    def feedback(self, message: Locator) -> Locator:
+        """The "Was this helpful?" control under one bot message (only the assistant's answers have one)."""
+        return message.get_by_role("group", name="Was this helpful?")
+
+    def helpful(self, message: Locator) -> Locator:
+        """The thumbs up button under one bot message."""
+        return message.get_by_role("button", name="Helpful", exact=True)
+
+    def not_helpful(self, message: Locator) -> Locator:
+        """The thumbs down button under one bot message."""
+        return message.get_by_role("button", name="Not helpful", exact=True)
+
     def is_focused(self, locator: Locator) -> bool:
         """True when the element has keyboard focus (inside the widget's shadow root too)."""
         return bool(locator.evaluate("el => el.getRootNode().activeElement === el"))

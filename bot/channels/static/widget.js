@@ -19,6 +19,10 @@
   var MAX_MESSAGE_CHARS = 1000;
   var MAX_STORED_MESSAGES = 200;
   var REQUEST_TIMEOUT_MS = 60000;
+  /* Same pattern as the answer ids of bot/answers: the only ids the widget shows or sends back. */
+  var ANSWER_ID_PATTERN = /^[a-z0-9_.]{1,120}$/;
+  /* Bot messages a patient can rate with thumbs up or down (the assistant's answers, not system replies). */
+  var RATED_KINDS = { answer: true, detail: true, education: true };
 
   var STRINGS = {
     en: {
@@ -45,7 +49,10 @@
       callEmergency: 'In an emergency, call {number} now.',
       tooLong: 'That message is too long. Please keep it under {max} characters.',
       retry: 'Try again',
-      restarted: 'Started a new conversation.'
+      restarted: 'Started a new conversation.',
+      feedbackQuestion: 'Was this helpful?',
+      helpful: 'Helpful',
+      notHelpful: 'Not helpful'
     },
     es: {
       launcher: 'Chatear con nosotros',
@@ -71,7 +78,10 @@
       callEmergency: 'En caso de emergencia, llame al {number} ahora.',
       tooLong: 'El mensaje es demasiado largo. Escriba menos de {max} caracteres.',
       retry: 'Reintentar',
-      restarted: 'Comenz\u00f3 una conversaci\u00f3n nueva.'
+      restarted: 'Comenz\u00f3 una conversaci\u00f3n nueva.',
+      feedbackQuestion: '\u00bfLe result\u00f3 \u00fatil?',
+      helpful: '\u00datil',
+      notHelpful: 'No es \u00fatil'
     }
   };
 
@@ -157,8 +167,9 @@
     return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
-  /* Accept only well-formed messages, from the server or from storage. */
-  function cleanMessage(m) {
+  /* Accept only well-formed messages, from the server or from storage (`stored`: the patient's earlier
+     thumbs up/down, kept with the message; messages stored by older versions have none). */
+  function cleanMessage(m, stored) {
     if (!m || typeof m !== 'object') return null;
     var text = typeof m.text === 'string' ? m.text.slice(0, 20000) : '';
     var buttons = Array.isArray(m.buttons) ? m.buttons.filter(function (b) {
@@ -169,9 +180,11 @@
     }).slice(0, 10).map(function (s) { return { name: s.name, url: typeof s.url === 'string' ? s.url : '' }; }) : [];
     var role = m.role === 'user' ? 'user' : 'bot';
     var kind = typeof m.kind === 'string' ? m.kind.replace(/[^a-z_]/g, '').slice(0, 40) : '';
-    var answerId = typeof m.answer_id === 'string' && /^[a-z0-9_.]{1,120}$/.test(m.answer_id) ? m.answer_id : '';
+    var answerId = typeof m.answer_id === 'string' && ANSWER_ID_PATTERN.test(m.answer_id) ? m.answer_id : '';
     if (!text && !buttons.length) return null;
-    return { role: role, text: text, buttons: buttons, sources: sources, kind: kind || 'message', answer_id: answerId };
+    var clean = { role: role, text: text, buttons: buttons, sources: sources, kind: kind || 'message', answer_id: answerId };
+    if (stored === true && (m.feedback === 'yes' || m.feedback === 'no')) clean.feedback = m.feedback;
+    return clean;
   }
 
   function loadState() {
@@ -184,7 +197,9 @@
     if (!state || typeof state.sender !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(state.sender)) {
       return { sender: newSenderId(), messages: [], open: false };
     }
-    var messages = Array.isArray(state.messages) ? state.messages.map(cleanMessage).filter(Boolean) : [];
+    var messages = Array.isArray(state.messages) ? state.messages.map(function (m) {
+      return cleanMessage(m, true);
+    }).filter(Boolean) : [];
     return { sender: state.sender, messages: messages, open: state.open === true };
   }
 
@@ -252,6 +267,19 @@
     svg.setAttribute('focusable', 'false');
     var path = document.createElementNS(ns, 'path');
     path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /* A thumb (up; the "not helpful" one is the same, turned over by the stylesheet), hidden from screen readers. */
+  function thumbIcon() {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', 'M7 10v11M3 10h4v11H3zM7 10l4-8c1.7 0 3 1.3 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.2 7.5a2 2 0 0 1-2 1.7H7');
     svg.appendChild(path);
     return svg;
   }
@@ -328,6 +356,43 @@
 
   /* ---------------------------------------------------------------- rendering */
 
+  var feedbackCount = 0;
+
+  /* "Was this helpful?" with a thumbs up and a thumbs down button, under one of the assistant's answers.
+     A choice is sent once through the ordinary send path and kept with the message in the stored
+     transcript; after it both buttons stay disabled, the chosen one pressed. */
+  function renderFeedback(m) {
+    var labelId = 'il2-feedback-' + (++feedbackCount);
+    var group = el('div', { className: 'il2-feedback', role: 'group', 'aria-labelledby': labelId, tabindex: '-1' }, [
+      el('span', { id: labelId, className: 'il2-feedback-label', text: t.feedbackQuestion })
+    ]);
+    var choices = [['yes', t.helpful], ['no', t.notHelpful]].map(function (choice) {
+      var button = el('button', {
+        type: 'button', className: 'il2-feedback-button il2-feedback-' + choice[0], 'aria-pressed': 'false'
+      }, [thumbIcon(), el('span', { text: choice[1] })]);
+      button.addEventListener('click', function () { choose(choice[0], choice[1], button); });
+      group.appendChild(button);
+      return { value: choice[0], button: button };
+    });
+    function show(value) {
+      choices.forEach(function (c) {
+        c.button.disabled = true;
+        c.button.setAttribute('aria-pressed', c.value === value ? 'true' : 'false');
+      });
+    }
+    function choose(value, label, button) {
+      if (m.feedback || !ANSWER_ID_PATTERN.test(m.answer_id)) return;
+      var hadFocus = shadow.activeElement === button;
+      m.feedback = value;
+      show(value);
+      /* a disabled button loses focus: keep it on this control, not back at the top of the page */
+      if (hadFocus) group.focus();
+      send('/feedback' + JSON.stringify({ answer_id: m.answer_id, helpful: value }), label); /* addMessage saves m */
+    }
+    if (m.feedback) show(m.feedback);
+    return group;
+  }
+
   function renderMessage(m, transient) {
     var isBot = m.role === 'bot';
     var node = el('div', { className: 'il2-msg il2-msg--' + m.role + (isBot ? ' il2-kind-' + m.kind : '') });
@@ -364,6 +429,7 @@
       });
       node.appendChild(chips);
     }
+    if (isBot && m.answer_id && RATED_KINDS[m.kind] === true) node.appendChild(renderFeedback(m));
     if (transient && transient.retry) {
       var retry = el('button', { type: 'button', className: 'il2-chip il2-retry', text: t.retry });
       retry.addEventListener('click', function () {
@@ -445,7 +511,7 @@
         if (sender !== state.sender) return; /* the patient started over meanwhile */
         var first = null;
         var greeted = state.messages.some(function (m) { return m.kind === 'greeting'; });
-        replies.map(cleanMessage).filter(Boolean).forEach(function (m) {
+        replies.map(function (m) { return cleanMessage(m); }).filter(Boolean).forEach(function (m) {
           m.role = 'bot';
           if (greeting && m.kind === 'greeting' && config.greeting) {
             if (greeted) return; /* the clinic's greeting is already shown (an earlier attempt failed) */

@@ -129,8 +129,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Back to the previous release."""
-    from bot.publish import PublishError, rollback
+    from bot.publish import PublishError, quiet_libraries, rollback
 
+    quiet_libraries()
     try:
         model = rollback(_workspace(), by=_who(args))
     except PublishError as error:

@@ -19,6 +19,10 @@ MODEL_INPUTS = (
     "requirements.lock",
     "bot/linear_nlu.py",
     "bot/rasa_policy.py",
+    # The safety net's inputs: each model carries the net built from them (bot/rasa_policy.py).
+    "bot/safety/net.py",
+    "tests/eval/safety_dev.yml",
+    "tests/eval/heldout_safety.yml",
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""
 MODELS_DIR = PROJECT_ROOT / "models"

@@ -14,25 +14,24 @@ the previous one back.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 
-from bot.answers.entries import AnswerEntry, answers_hash
+from bot.answers.entries import AnswerEntry
 from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.api_token import api_token
 from bot.model_cache import rejected_path, train_model, training_fingerprint
 from bot.nlu_generation import render_faq_nlu
+from bot.progress import Progress
+from bot.publish_gate import GateError, gate_candidate, report_of, write_gate_report
 
 PROMOTE_TIMEOUT = 300.0
 """Seconds Rasa may take to load a new model (about 5 s on 2 cores)."""
@@ -82,38 +81,6 @@ class Workspace:
     def records(self) -> Path:
         """Releases and gate figures (`var/publish/`)."""
         return self.root / "var" / "publish"
-
-
-class Progress:
-    """Numbered steps on stdout; a step that runs longer than a second says it is still going."""
-
-    def __init__(self, out: Callable[[str], None] = print) -> None:
-        self._out = out
-
-    def say(self, text: str) -> None:
-        """One line."""
-        self._out(text)
-
-    @contextmanager
-    def step(self, title: str, *, every: float = 5.0, detail: Callable[[], str] = lambda: "") -> Iterator[None]:
-        """Announce a step, report elapsed seconds (and `detail`) every `every` s, then how long it took."""
-        self._out(f"- {title}...")
-        started = time.monotonic()
-        stop = threading.Event()
-
-        def heartbeat() -> None:
-            while not stop.wait(every):
-                extra = detail()
-                self._out(f"    {title}: {time.monotonic() - started:.0f} s{f', {extra}' if extra else ''}")
-
-        thread = threading.Thread(target=heartbeat, daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
-        self._out(f"  done in {time.monotonic() - started:.1f} s")
 
 
 @dataclass
@@ -174,29 +141,29 @@ def releases(workspace: Workspace) -> list[dict[str, object]]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _record_release(workspace: Workspace, model: Path, entries: list[AnswerEntry], by: str, how: str) -> None:
+def _record_release(
+    workspace: Workspace, model: str, store: AnswerStore, by: str, how: str, *, restores: int | None = None
+) -> None:
+    """Remember the model and the version of every active answer now live, for `rollback`."""
     workspace.records.mkdir(parents=True, exist_ok=True)
-    content = answers_hash(entries)
-    snapshot = workspace.records / "answers" / f"{content}.json"
-    snapshot.parent.mkdir(parents=True, exist_ok=True)
-    if not snapshot.exists():
-        snapshot.write_text(json.dumps([e.as_dict() for e in entries], indent=1), encoding="utf-8")
     history = releases(workspace)
-    history.append(
-        {
-            "model": model.name,
-            "answers": content,
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "by": by,
-            "how": how,
-        }
-    )
+    record: dict[str, object] = {
+        "model": model,
+        "answers": store.pointers(),
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "by": by,
+        "how": how,
+    }
+    if restores is not None:
+        record["restores"] = restores
+    history.append(record)
     _releases_file(workspace).write_text(json.dumps(history, indent=1), encoding="utf-8")
 
 
-def _snapshot_entries(workspace: Workspace, content: str) -> list[AnswerEntry]:
-    path = workspace.records / "answers" / f"{content}.json"
-    return [AnswerEntry.from_dict(raw) for raw in json.loads(path.read_text(encoding="utf-8"))]
+def _record_baseline(workspace: Workspace, live: str | None, store: AnswerStore) -> None:
+    """Before the first publish, what is live now (started by `make run`) becomes the release to go back to."""
+    if live is not None and not releases(workspace):
+        _record_release(workspace, live, store, "make run", "live before the first publish")
 
 
 # --- publish -------------------------------------------------------------------------------------
@@ -210,97 +177,6 @@ def _regenerate(workspace: Workspace, entries: list[AnswerEntry], progress: Prog
         progress.say(f"- Regenerated {workspace.faq_nlu.relative_to(workspace.root)} from the answer files.")
     else:
         progress.say(f"- {workspace.faq_nlu.relative_to(workspace.root)} is up to date.")
-
-
-def _gate(workspace: Workspace, candidate: Path, live: str | None, entries: list[AnswerEntry], progress: Progress):  # type: ignore[no-untyped-def]
-    from evaluation import gate
-
-    total = gate.message_count()
-    records = workspace.records / "gate"
-    records.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        # The gate's actions read the candidate's answers from a database of their own, never the live one.
-        url = f"sqlite:///{Path(scratch) / 'gate.sqlite3'}"
-        AnswerStore(make_engine(url)).load(entries)
-        figures = {}
-        for role, name in (("live", live), ("candidate", candidate.name)):
-            if name is None:
-                continue
-            cached = records / f"{name}-{gate.eval_sets_hash()}-{answers_hash(entries)}.json"
-            if cached.exists():
-                figures[role] = gate.GateFigures(
-                    **{k: v for k, v in json.loads(cached.read_text()).items() if k != "answer_rate"}
-                )
-                progress.say(f"- Gate figures of the {role} model {name}: from an earlier run.")
-                continue
-            model = workspace.models_dir / name
-            if not model.is_file():
-                raise PublishError(f"The live model {name} is not in {workspace.models_dir}: cannot compare with it.")
-            result = _evaluate_with_progress(model, url, f"the {role} model", total, progress)
-            cached.write_text(json.dumps(result.as_dict(), indent=1), encoding="utf-8")
-            figures[role] = result
-    with progress.step("Gate: the safety tests"):
-        tests_ok, tests_summary = gate.run_safety_tests()
-    reasons = gate.verdict(figures["candidate"], figures.get("live"))
-    if not tests_ok:
-        reasons.append(f"the safety tests failed ({tests_summary})")
-    return figures, reasons, tests_summary
-
-
-def _evaluate_with_progress(model: Path, database_url: str, what: str, total: int, progress: Progress):  # type: ignore[no-untyped-def]
-    from evaluation import gate
-
-    done = [0]
-    with progress.step(
-        f"Gate: {total} held-out and sealed messages through {what}", detail=lambda: f"{done[0]}/{total} messages"
-    ):
-        return gate.evaluate(model, database_url, tick=lambda n: done.__setitem__(0, n))
-
-
-def report_of(model: Path) -> Path:
-    """The gate report next to a (rejected) model: `il2-<hash>.md`."""
-    return model.with_name(model.name.removesuffix(".tar.gz") + ".md")
-
-
-def _write_gate_report(path: Path, figures: dict, reasons: list[str], tests_summary: str) -> Path:  # type: ignore[type-arg]
-    lines = [
-        f"# Publish gate: {figures['candidate'].model}",
-        "",
-        "**Rejected**: the live model stays." if reasons else "**Passed**.",
-        "",
-    ]
-    lines += [f"- {reason}" for reason in reasons]
-    lines += [
-        "",
-        "| | held-out answers | emergencies missed | referrals missed | general questions with the emergency reply |",
-        "|---|---|---|---|---|",
-    ]
-    for role, f in figures.items():
-        lines.append(
-            f"| {role} ({f.model}) | {f.answers_correct}/{f.answers_total} ({f.answer_rate:.1%}) | "
-            f"{f.emergency_missed}/{f.emergency_total} | {f.referral_missed}/{f.referral_total} | "
-            f"{f.general_alarms}/{f.general_total} |"
-        )
-    lines += [
-        "",
-        f"Safety tests: {tests_summary}",
-        "",
-        "Only counts are shown: the sealed safety messages stay unread.",
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path.with_suffix(".json").write_text(
-        json.dumps(
-            {
-                "reasons": reasons,
-                "figures": {k: v.as_dict() for k, v in figures.items()},
-                "safety_tests": tests_summary,
-            },
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
-    return path
 
 
 def publish(workspace: Workspace, *, by: str, progress: Progress | None = None) -> PublishResult:
@@ -321,9 +197,10 @@ def publish(workspace: Workspace, *, by: str, progress: Progress | None = None) 
         )
     if candidate.name == live or (live is None and candidate.is_file() and _last_model(workspace) == candidate.name):
         progress.say(f"- The model is unchanged ({candidate.name}): only text changed, so no training and no gate.")
+        _record_baseline(workspace, live, store)
         loaded = store.load(entries, by=by)
         progress.say(f"- Answers loaded: {loaded.summary()}. The assistant shows them within a second.")
-        _record_release(workspace, candidate, entries, by, "text only")
+        _record_release(workspace, candidate.name, store, by, "text only")
         return PublishResult(
             candidate,
             trained=False,
@@ -356,9 +233,14 @@ def publish(workspace: Workspace, *, by: str, progress: Progress | None = None) 
 
     t0 = time.monotonic()
     baseline = live or _last_model(workspace)
-    figures, reasons, tests_summary = _gate(workspace, candidate, baseline, entries, progress)
+    try:
+        figures, reasons, tests_summary = gate_candidate(
+            workspace.records / "gate", workspace.models_dir, candidate, baseline, entries, progress
+        )
+    except GateError as error:
+        raise PublishError(str(error)) from None
     timings["gate"] = time.monotonic() - t0
-    report = _write_gate_report(
+    report = write_gate_report(
         workspace.root / "reports" / "gate" / f"{candidate.name.removesuffix('.tar.gz')}.md",
         figures,
         reasons,
@@ -383,6 +265,7 @@ def publish(workspace: Workspace, *, by: str, progress: Progress | None = None) 
     )
 
     t0 = time.monotonic()
+    _record_baseline(workspace, live, store)
     with progress.step("Promoting"):
         added = store.load(entries, by=by, retire=False)  # new answers first: the new model may give them
         if live is not None:
@@ -390,7 +273,7 @@ def publish(workspace: Workspace, *, by: str, progress: Progress | None = None) 
         retired = store.load(entries, by=by)  # then retire what only the old model could still pick
     timings["promote"] = time.monotonic() - t0
     progress.say(f"- Answers: {added.summary()}; retired after the swap: {len(retired.retired)}.")
-    _record_release(workspace, candidate, entries, by, "publish")
+    _record_release(workspace, candidate.name, store, by, "publish")
     timings["total"] = time.monotonic() - started
     if live is None:
         progress.say(f"- No assistant is running at {workspace.rasa_url}: `make run` starts with {candidate.name}.")
@@ -405,24 +288,29 @@ def _last_model(workspace: Workspace) -> str | None:
 
 
 def rollback(workspace: Workspace, *, by: str, progress: Progress | None = None) -> str:
-    """Put the release before the current one back (model and answers); the name of its model."""
+    """Put the release before the current one back (model and answer versions); the name of its model.
+
+    Rolling back again goes one release further back: a rollback's record names the release it restored.
+    """
     progress = progress or Progress()
     history = releases(workspace)
-    if len(history) < 2:
+    current_index = int(history[-1].get("restores", len(history) - 1)) if history else -1  # type: ignore[call-overload]
+    if current_index < 1:
         raise PublishError("There is no earlier release to go back to.")
-    current, previous = history[-1], history[-2]
-    model = workspace.models_dir / str(previous["model"])
+    target = history[current_index - 1]
+    model = workspace.models_dir / str(target["model"])
     if not model.is_file():
         raise PublishError(f"The earlier model {model.name} is no longer in {workspace.models_dir}.")
-    entries = _snapshot_entries(workspace, str(previous["answers"]))
     store = AnswerStore(make_engine(workspace.database_url))
+    pointers = {str(k): int(v) for k, v in dict(target["answers"]).items()}  # type: ignore[call-overload]
     live = live_model(workspace)
-    with progress.step(f"Rolling back from {current['model']} to {model.name}"):
-        store.load(entries, by=by, retire=False)
+    with progress.step(f"Rolling back to the release of {target['at']} ({model.name})"):
         if live is not None and live != model.name:
             promote_model(workspace, model)
-        store.load(entries, by=by)
-    _record_release(workspace, model, entries, by, f"rollback from {current['model']}")
+        store.restore(pointers)
+    _record_release(
+        workspace, model.name, store, by, f"rollback to release {current_index - 1}", restores=current_index - 1
+    )
     progress.say(
         "- The answer files in data/answers still hold the newer content: revert them (git) or fix them and "
         "publish again, or the next publish brings it back."
@@ -430,10 +318,24 @@ def rollback(workspace: Workspace, *, by: str, progress: Progress | None = None)
     return model.name
 
 
+def quiet_libraries() -> None:
+    """Keep TensorFlow's and the libraries' start-up chatter out of a maintainer's terminal (as the Makefile does)."""
+    import warnings
+
+    for name, value in (
+        ("TF_CPP_MIN_LOG_LEVEL", "3"),
+        ("PYTHONWARNINGS", "ignore"),
+        ("RASA_TELEMETRY_ENABLED", "false"),
+    ):
+        os.environ.setdefault(name, value)
+    warnings.filterwarnings("ignore")
+
+
 def main_publish(workspace: Workspace, *, by: str) -> int:
     """CLI wrapper: 0 when live (or ready for the next start), 1 with the reason otherwise."""
     from bot.answers.files import AnswerFileError
 
+    quiet_libraries()
     try:
         publish(workspace, by=by)
     except AnswerFileError as error:

@@ -4,6 +4,7 @@ Its predictions have confidence 1.0 and the highest priority, so neither the NLU
 other policies can override an emergency, a clinical-decision referral or a bad-input reply.
 """
 
+import shutil
 from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -17,6 +18,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_model_swap, rasa_speedups
+from bot.safety.net import ensure_built, use_net
 from bot.safety.triage import Route, Triage, triage
 
 rasa_speedups.install()  # every model loads this module: see bot/rasa_speedups.py
@@ -35,6 +37,7 @@ ROUTE_ACTIONS: dict[Route, str] = {
 
 TRIAGE_PRIORITY = 7
 """Above RulePolicy (6): wins every tie at confidence 1.0."""
+SAFETY_NET_FILE = "safety_net.joblib"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -43,8 +46,15 @@ class TriagePolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Priority above all stock policies."""
-        return {"priority": TRIAGE_PRIORITY}
+        """Priority above all stock policies, and the fingerprint of the safety net's inputs.
+
+        The fingerprint is in the configuration so that Rasa's training cache, which keys on it,
+        trains this policy again (and packs the new net) whenever the net's inputs change; the
+        training stories alone do not change when an FAQ is added.
+        """
+        from bot.safety.net import fingerprint
+
+        return {"priority": TRIAGE_PRIORITY, "safety_net": fingerprint()}
 
     @classmethod
     def load(
@@ -61,11 +71,20 @@ class TriagePolicy(Policy):
         cores); doing it while the model loads keeps that wait away from the first patient.
         """
         policy = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as directory:
+                if (directory / SAFETY_NET_FILE).is_file():
+                    use_net(directory / SAFETY_NET_FILE)
+        except (ValueError, FileNotFoundError):  # a model from before nets were packed: build/safety's is used
+            pass
         triage("hello")
         return policy
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        """Nothing to learn: the rules live in `bot.safety`."""
+        """The rules live in `bot.safety`; the statistical net built from this training data is packed in."""
+        net, _ = ensure_built()
+        with self._model_storage.write_to(self._resource) as directory:
+            shutil.copy(net, directory / SAFETY_NET_FILE)
         return self._resource
 
     def _triage(self, text: str) -> Triage:

@@ -70,18 +70,6 @@ class AnswerEntry:
         data["reviewed_on"] = self.reviewed_on.isoformat()
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AnswerEntry:
-        """The entry `as_dict` wrote."""
-        return cls(
-            **{
-                **data,
-                "sources": tuple(Source(**s) for s in data["sources"]),
-                "examples": tuple(data.get("examples") or ()),
-                "reviewed_on": date.fromisoformat(data["reviewed_on"]),
-            }
-        )
-
 
 def answers_hash(entries: Iterable[AnswerEntry]) -> str:
     """Short hash of a whole answer base, examples included: names a release's content."""

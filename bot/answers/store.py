@@ -191,6 +191,24 @@ class AnswerStore:
         session.flush()
         row.current_version, row.active = version, True
 
+    def pointers(self) -> dict[str, int]:
+        """The current version of every active answer: what a release records, to be restored by rollback."""
+        self.create_schema()
+        query = select(AnswerRow.id, AnswerRow.current_version).where(AnswerRow.active.is_(True))
+        with Session(self._engine, future=True) as session:
+            return {answer_id: int(version) for answer_id, version in session.execute(query)}
+
+    def restore(self, pointers: dict[str, int]) -> None:
+        """Make exactly these answers active, each at its recorded version (every version is kept)."""
+        with Session(self._engine, future=True) as session, session.begin():
+            for row in session.execute(select(AnswerRow)).scalars():
+                version = pointers.get(row.id)
+                if version is not None and session.get(AnswerVersionRow, (row.id, version)) is not None:
+                    row.current_version, row.active = version, True
+                else:
+                    row.active = False
+        self._snapshot = None
+
     def get(self, answer_id: str) -> StoredAnswer | None:
         """The current version of an active answer, or None."""
         return self._current().answers.get(answer_id)
@@ -220,9 +238,12 @@ class AnswerStore:
 
     def _stamp(self) -> tuple[object, ...]:
         """Changes whenever a load adds a version, retires or revives an answer, or renames a topic."""
-        answers = select(func.count(AnswerRow.id), func.coalesce(func.sum(AnswerRow.current_version), 0)).where(
-            AnswerRow.active.is_(True)
-        )
+        # The weighted sum changes when a rollback swaps versions between answers, which a plain sum may not.
+        answers = select(
+            func.count(AnswerRow.id),
+            func.coalesce(func.sum(AnswerRow.current_version), 0),
+            func.coalesce(func.sum(AnswerRow.current_version * (AnswerRow.position + 1)), 0),
+        ).where(AnswerRow.active.is_(True))
         versions = select(func.count(AnswerVersionRow.version), func.max(AnswerVersionRow.loaded_at))
         topics = select(TopicRow.key, TopicRow.title).order_by(TopicRow.key)
         with Session(self._engine, future=True) as session:

@@ -223,18 +223,41 @@ class CompiledNet:
         return dict(zip(self.classes, (scores / scores.sum()).tolist(), strict=True))
 
 
-@lru_cache(maxsize=1)
-def _loaded() -> dict[str, Any] | None:
+def _read(path: Path) -> dict[str, Any]:
     import joblib
 
+    loaded = dict(joblib.load(path))
+    loaded["compiled"] = CompiledNet(loaded["model"])
+    return loaded
+
+
+_MODEL_NET: dict[str, Any] = {}
+"""The net the loaded Rasa model carries (`use_net`), which wins over build/safety."""
+
+
+def use_net(path: Path) -> None:
+    """Judge with the net in `path` from now on: the one a model was trained with, loaded with it.
+
+    Each model carries the net built from its own training data (bot/rasa_policy.py), so the publish
+    gate, a promotion and a rollback all judge with the net that belongs to the model in use.
+    """
+    _MODEL_NET.clear()
+    _MODEL_NET.update(_read(path))
+
+
+@lru_cache(maxsize=1)
+def _built() -> dict[str, Any] | None:
     current = net_path()
     candidates = [current] if current.is_file() else sorted(NET_DIR.glob("net-*.joblib"), reverse=True)
     if not candidates:
         logger.warning("no safety net built (python -m bot safety build): the rules run alone")
         return None
-    loaded = dict(joblib.load(candidates[0]))
-    loaded["compiled"] = CompiledNet(loaded["model"])
-    return loaded
+    return _read(candidates[0])
+
+
+def _loaded() -> dict[str, Any] | None:
+    """The model's own net when a model brought one, else the one built for the current files."""
+    return _MODEL_NET or _built()
 
 
 def net_verdict(clean: str) -> NetVerdict:

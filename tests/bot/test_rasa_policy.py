@@ -82,3 +82,25 @@ def test_loading_the_policy_warms_up_the_safety_check(tmp_path, monkeypatch) -> 
     loaded = TriagePolicy.load(TriagePolicy.get_default_config(), storage, resource, context)
     assert isinstance(loaded, TriagePolicy)
     assert checked == ["hello"]
+
+
+def test_each_model_carries_the_safety_net_it_was_trained_with(tmp_path, monkeypatch, domain) -> None:
+    import bot.rasa_policy as module
+    from bot.safety import net
+
+    installed: list[str] = []
+    monkeypatch.setattr(module, "use_net", lambda path: installed.append(path.read_bytes()))
+    storage, resource = LocalModelStorage(tmp_path), Resource("triage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    trained = TriagePolicy.create(TriagePolicy.get_default_config(), storage, resource, context)
+    trained.train([], domain)
+    TriagePolicy.load(TriagePolicy.get_default_config(), storage, resource, context)
+    assert installed == [net.net_path().read_bytes()]  # the net built for the training data, from the model
+
+
+def test_a_change_of_the_nets_inputs_changes_the_policys_cache_key(monkeypatch) -> None:
+    from bot.safety import net
+
+    before = TriagePolicy.get_default_config()
+    monkeypatch.setattr(net, "fingerprint", lambda: "something-else")
+    assert TriagePolicy.get_default_config() != before

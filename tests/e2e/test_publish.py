@@ -27,7 +27,7 @@ from bot.authoring import ImportError_, apply_import, plan_import, read_import
 from bot.evaluation import reply_kinds
 from bot.local_servers import AssistantServers, running_assistant
 from bot.model_cache import rejected_path, training_fingerprint
-from bot.publish import PublishError, Workspace, live_model, publish
+from bot.publish import PublishError, Workspace, live_model, publish, rollback
 from bot.settings import PROJECT_ROOT
 from evaluation.publish_bench import Chatter
 from tests.fixtures import servers as fixture_servers
@@ -127,6 +127,20 @@ def test_a_new_faq_goes_live_without_downtime(published: Published) -> None:
     assert _ask(servers, "tell me more", reader)[0] == ("detail", "about.what_is_il2")
 
 
+def test_a_text_only_edit_skips_training_and_the_gate(published: Published) -> None:
+    workspace, servers = published.workspace, published.servers
+    path = workspace.answers_dir / "clinic.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Mill Street", "Mill Road"), encoding="utf-8")
+    live_before = live_model(workspace)
+    result = publish(workspace, by="test")
+    assert (result.trained, result.gated, result.model.name) == (False, False, live_before)
+    time.sleep(1.5)  # the action server re-reads the answers within a second
+    response = requests.post(
+        servers.webhook, json={"sender": uuid.uuid4().hex, "message": "where can i leave my car"}, timeout=60
+    )
+    assert "Mill Road" in " ".join(m.get("text", "") for m in response.json())
+
+
 def test_a_candidate_that_fails_the_gate_keeps_the_live_model(published: Published) -> None:
     workspace, servers = published.workspace, published.servers
     live_before = live_model(workspace)
@@ -178,3 +192,21 @@ def test_a_candidate_that_fails_the_gate_keeps_the_live_model(published: Publish
     # Publishing the same files again refuses at once, without training.
     with pytest.raises(PublishError, match="already failed the gate"):
         publish(workspace, by="test")
+
+
+def test_rollback_puts_the_previous_model_and_answers_back(published: Published) -> None:
+    workspace, servers = published.workspace, published.servers
+    assert live_model(workspace) != published.first_model  # the first test's publish is live
+    store = AnswerStore(make_engine(workspace.database_url))
+    live = live_model(workspace)
+    assert "Mill Road" in store.get("clinic.parking").answer
+    assert rollback(workspace, by="test") == live  # first back over the text-only edit: same model
+    assert "Mill Street" in AnswerStore(make_engine(workspace.database_url)).get("clinic.parking").answer
+    assert rollback(workspace, by="test") == published.first_model  # then to what ran before any publish
+    assert live_model(workspace) == published.first_model
+    # The answer went with the release that added it (a fresh store: no copy kept in memory).
+    assert AnswerStore(make_engine(workspace.database_url)).get("clinic.parking") is None
+    assert _ask(servers, "where can i leave my car when i come in", uuid.uuid4().hex)[0][1] != "clinic.parking"
+    assert _ask(servers, "what is il-2", uuid.uuid4().hex)[0] == ("answer", "about.what_is_il2")
+    with pytest.raises(PublishError, match="no earlier release"):
+        rollback(workspace, by="test")

@@ -7,6 +7,9 @@ that forgets cannot store raw text).
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Session
 from bot.answers.models import Base, FeedbackRow, TurnOutcomeRow, UnansweredQuestionRow
 from bot.answers.schema import ensure_schema
 from bot.redaction import redact
+
+logger = logging.getLogger(__name__)
 
 MAX_QUEUED_CHARS = 500
 
@@ -96,12 +101,20 @@ class PurgeReport:
     turn_outcomes: int
 
 
+TURN_FLUSH_SECONDS = 1.0
+"""Turn counts are written in one batch at most this often: a turn costs no SQL write of its own."""
+
+
 class ActivityLog:
     """Repository over the activity tables (same database as the answer base)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, flush_seconds: float = TURN_FLUSH_SECONDS) -> None:
         self._engine = engine
         self._schema_ready = False
+        self._flush_seconds = flush_seconds
+        self._pending: list[TurnOutcomeRow] = []
+        self._pending_lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
 
     def _ready(self) -> None:
         if not self._schema_ready:
@@ -111,10 +124,30 @@ class ActivityLog:
     # --- writing (the action server) -----------------------------------------------------------
 
     def record_turn(self, category: str, answer_id: str | None, *, at: datetime | None = None) -> None:
-        """Count one patient message under `category`."""
+        """Count one patient message under `category` (written with the next batch, within a second)."""
+        with self._pending_lock:
+            self._pending.append(TurnOutcomeRow(at=at or _now(), kind=category, answer_id=answer_id))
+            if self._flusher is None:
+                # A daemon thread: the action server answers while counts are written; one write a second.
+                self._flusher = threading.Thread(target=self._flush_forever, name="turn-counts", daemon=True)
+                self._flusher.start()
+
+    def flush(self) -> None:
+        """Write the turn counts not written yet (the report and purge call it; tests too)."""
         self._ready()
-        with Session(self._engine, future=True) as session, session.begin():
-            session.add(TurnOutcomeRow(at=at or _now(), kind=category, answer_id=answer_id))
+        with self._pending_lock:
+            batch, self._pending = self._pending, []
+        if batch:
+            with Session(self._engine, future=True) as session, session.begin():
+                session.add_all(batch)
+
+    def _flush_forever(self) -> None:
+        while True:
+            time.sleep(self._flush_seconds)
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - a database hiccup costs a second of counts, never the server
+                logger.exception("could not write the turn counts")
 
     def record_feedback(self, answer_id: str, helpful: bool, *, at: datetime | None = None) -> None:
         """A thumbs up (True) or down (False) under `answer_id`."""
@@ -205,7 +238,7 @@ class ActivityLog:
 
     def questions_per_day(self, since: date) -> list[tuple[date, dict[str, int]]]:
         """Per day from `since`, the count of patient messages in each category (feedback clicks excluded)."""
-        self._ready()
+        self.flush()
         day = func.date(TurnOutcomeRow.at)
         query = (
             select(day, TurnOutcomeRow.kind, func.count())
@@ -222,7 +255,7 @@ class ActivityLog:
 
     def top_answers(self, since: date, limit: int = 10) -> list[tuple[str, int]]:
         """(answer id, times given directly) of the most given answers since `since`."""
-        self._ready()
+        self.flush()
         query = (
             select(TurnOutcomeRow.answer_id, func.count().label("n"))
             .where(
@@ -255,7 +288,7 @@ class ActivityLog:
 
     def purge(self, older_than_days: int, *, now: datetime | None = None) -> PurgeReport:
         """Delete review items, feedback and turn outcomes older than `older_than_days` days."""
-        self._ready()
+        self.flush()
         cutoff = (now or _now()) - timedelta(days=older_than_days)
         with Session(self._engine, future=True) as session, session.begin():
             queue = session.execute(delete(UnansweredQuestionRow).where(UnansweredQuestionRow.asked_at < cutoff))

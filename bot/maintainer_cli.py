@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.activity import ActivityLog
+from bot.activity import ActivityLog, QueueItem
 from bot.answers.files import AnswerFileError, load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.settings import ANSWERS_DIR, PROJECT_ROOT, get_settings
@@ -178,15 +178,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_group(log: ActivityLog, group: int) -> list[QueueItem]:
+    """The open items of a group; an unknown or closed group says how to see the groups."""
+    items = log.group_items(group)
+    if not items:
+        print(f"No open group {group}: run `python -m bot review` to see the groups.", file=sys.stderr)
+    return items
+
+
 def cmd_review_accept(args: argparse.Namespace) -> int:
     """Add a group's questions as examples of an answer (checked like an import)."""
     from bot.authoring import ImportError_, apply_import, examples_added, plan_import
     from bot.review import example_text
 
     log = _log()
-    items = log.group_items(args.group)
+    items = _open_group(log, args.group)
     if not items:
-        print(f"No open group {args.group}: run `python -m bot review` to see the groups.", file=sys.stderr)
         return 1
     where = f"review group {args.group}"
     try:
@@ -208,9 +215,8 @@ def cmd_review_new(args: argparse.Namespace) -> int:
     from bot.review import example_text
 
     log = _log()
-    items = log.group_items(args.group)
+    items = _open_group(log, args.group)
     if not items:
-        print(f"No open group {args.group}: run `python -m bot review` to see the groups.", file=sys.stderr)
         return 1
     examples = sorted({example_text(i.text) for i in items if example_text(i.text)})
     DRAFTS_DIR.mkdir(parents=True, exist_ok=True)

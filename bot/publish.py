@@ -322,11 +322,13 @@ def quiet_libraries() -> None:
     """Keep TensorFlow's and the libraries' start-up chatter out of a maintainer's terminal (as the Makefile does)."""
     import warnings
 
-    for name, value in (
-        ("TF_CPP_MIN_LOG_LEVEL", "3"),
-        ("PYTHONWARNINGS", "ignore"),
-        ("RASA_TELEMETRY_ENABLED", "false"),
-    ):
+    quiet = {
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": "ignore",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",  # Rasa's own tables use SQLAlchemy 1.x style
+    }
+    for name, value in quiet.items():
         os.environ.setdefault(name, value)
     warnings.filterwarnings("ignore")
 

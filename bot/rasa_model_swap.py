@@ -10,6 +10,9 @@ Installed when `bot.rasa_policy` is imported (every model of this project does),
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import gc
 import logging
 from typing import Any
 
@@ -22,6 +25,7 @@ logger = logging.getLogger(__name__)
 RASA_APP_NAME = "rasa_server"
 """The name `rasa.server.create_app` gives its Sanic app (the one with `PUT /model`)."""
 _RASA_LOAD_AGENT = rasa.server._load_agent
+RELEASE_DELAY_SECONDS = 1.0
 
 
 def innermost_store(store: Any) -> Any:
@@ -54,7 +58,23 @@ async def load_agent_keeping_conversations(*args: Any, **kwargs: Any) -> Any:
         return new_agent
     if keep_conversations(old_agent, new_agent):
         logger.info("model promoted: open conversations kept")
+    # Rasa drops the old agent right after this returns; give its memory back a moment later.
+    asyncio.get_running_loop().call_later(RELEASE_DELAY_SECONDS, release_memory)
     return new_agent
+
+
+def release_memory() -> None:
+    """Collect the replaced model and hand freed heap pages back to the system.
+
+    Without it the Rasa process kept most of each replaced model's pages (CPython and glibc keep
+    freed memory for reuse), so resident memory grew with every promotion; `malloc_trim` exists
+    in glibc only, elsewhere the collection alone runs.
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def install() -> None:

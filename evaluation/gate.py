@@ -15,6 +15,7 @@ import logging
 import subprocess
 import sys
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -99,15 +100,19 @@ def figures_of(model: str, heldout: list[tuple[Case, list]], sealed: list[tuple[
 
 
 async def _ask_all(model: Path, action_port: int, texts: list[str], tick: Callable[[int], None]) -> list[list]:
-    from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
-    from rasa.utils.log_utils import configure_structlog
+    with warnings.catch_warnings():  # Rasa's imports warn about its own dependencies: nothing a maintainer can act on
+        warnings.simplefilter("ignore")
+        from rasa.core.agent import Agent
+        from rasa.utils.endpoints import EndpointConfig
+        from rasa.utils.log_utils import configure_structlog
 
     # Rasa's debug logs (structlog included) would print every gate message: figures only, never texts.
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("rasa").setLevel(logging.WARNING)
     configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model), action_endpoint=EndpointConfig(**action_endpoint(action_port)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        agent = Agent.load(str(model), action_endpoint=EndpointConfig(**action_endpoint(action_port)))
     limit = asyncio.Semaphore(CONCURRENT)
     done = 0
 

@@ -7,8 +7,9 @@ On a copy of the project (the repository's files are never touched) with the ass
    paraphrase through the REST webhook: the seconds from import to that reply.
 2. Review: three queued questions grouped, the group accepted as examples of an existing answer,
    published, and the time until a paraphrase gets that answer.
-3. Five promotions in a row (the last two models alternately, `PUT /model`): resident memory of the
-   Rasa process after the first and after the fifth.
+3. Memory: resident memory of the Rasa process after each promotion: the two publishes, then five
+   more swaps between their models (`PUT /model`); the target compares the fifth and the last with
+   the first.
 Throughout, another client sends a message every 200 ms; every error and every empty reply is counted.
 Writes `docs/publish_bench.json` and prints the figures.
 """
@@ -139,6 +140,7 @@ def run() -> dict[str, Any]:
 
 def _measure(workspace: Workspace, webhook: str, rasa_pid: int, progress: Progress) -> dict[str, Any]:
     record: dict[str, Any] = {"machine": machine(), "date": date.today().isoformat()}
+    memory_before = resident_mb(rasa_pid)
     before = _first_answer(webhook, PARAPHRASE[0])
     _drop_out_of_scope_parking(workspace)
     started = time.monotonic()
@@ -153,6 +155,7 @@ def _measure(workspace: Workspace, webhook: str, rasa_pid: int, progress: Progre
         "publish_steps_s": {k: round(v, 1) for k, v in first.timings.items()},
         "target_s": TARGET_SECONDS,
     }
+    time.sleep(2.0)
     memory_after_first = resident_mb(rasa_pid)
 
     log = ActivityLog(make_engine(workspace.database_url))
@@ -179,16 +182,18 @@ def _measure(workspace: Workspace, webhook: str, rasa_pid: int, progress: Progre
         "target_s": TARGET_SECONDS,
     }
 
+    # Promotions 1 and 2 were the two publishes; then promotions 3 to 7 swap the two models back and forth.
+    memory = [round(memory_after_first, 1), round(resident_mb(rasa_pid), 1)]
     models = [first.model, second.model]
-    after = []
     for number in range(PROMOTIONS):
         promote_model(workspace, models[number % 2])
-        time.sleep(1.0)
-        after.append(round(resident_mb(rasa_pid), 1))
+        time.sleep(2.0)  # the freed model is released a moment after the swap (bot/rasa_model_swap.py)
+        memory.append(round(resident_mb(rasa_pid), 1))
     record["memory_mb"] = {
-        "after_first_publish": round(memory_after_first, 1),
-        "after_each_of_5_promotions": after,
-        "growth_first_to_fifth": round(after[-1] / after[0] - 1, 4),
+        "before_any_promotion": round(memory_before, 1),
+        "after_each_promotion": memory,
+        "growth_first_to_fifth": round(memory[4] / memory[0] - 1, 4),
+        "growth_first_to_last": round(memory[-1] / memory[0] - 1, 4),
         "target_growth": 0.10,
     }
     return record
@@ -203,8 +208,9 @@ def main() -> int:
     print(f"  publish steps: {new['publish_steps_s']}")
     print(f"Review group accepted to answer: {review['accept_to_answer_s']} s; steps {review['publish_steps_s']}")
     print(
-        f"Rasa memory: {memory['after_each_of_5_promotions']} MB after each of 5 promotions "
-        f"({memory['growth_first_to_fifth']:+.1%} first to fifth; target at most +10%)"
+        f"Rasa memory: {memory['before_any_promotion']} MB before, {memory['after_each_promotion']} MB after each of "
+        f"{len(memory['after_each_promotion'])} promotions ({memory['growth_first_to_fifth']:+.1%} first to fifth, "
+        f"{memory['growth_first_to_last']:+.1%} first to last; target at most +10%)"
     )
     print(
         f"Chatting every 200 ms meanwhile: {chat['messages_answered']} replies, "
@@ -214,7 +220,7 @@ def main() -> int:
     missed = [
         new["import_to_answer_s"] > TARGET_SECONDS or not new["answered_after"],
         review["accept_to_answer_s"] > TARGET_SECONDS or not review["answered_after"],
-        memory["growth_first_to_fifth"] > memory["target_growth"],
+        max(memory["growth_first_to_fifth"], memory["growth_first_to_last"]) > memory["target_growth"],
         chat["errors_or_empty_replies"] > 0,
     ]
     return 1 if any(missed) else 0

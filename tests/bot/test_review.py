@@ -90,3 +90,20 @@ def test_a_turn_is_counted_by_what_the_patient_got() -> None:
     assert turn_category([("fallback", "system.unsure"), ("topic_menu", "system.topic_menu")]) == ("unsure", None)
     assert turn_category([("feedback", "system.feedback_thanks")]) == ("feedback", None)
     assert turn_category([("greeting", "system.greeting")]) == ("other", None)
+
+
+def test_turn_counts_are_written_in_batches_off_the_reply_path(fresh_store) -> None:
+    import time
+
+    from sqlalchemy import event
+
+    log = ActivityLog(fresh_store.engine, flush_seconds=0.3)
+    log.flush()  # the tables exist
+    statements: list[str] = []
+    event.listen(fresh_store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for _ in range(50):
+        log.record_turn("answered", "about.what_is_il2", at=NOW)
+    assert statements == []  # no SQL while the patient waits for the reply
+    time.sleep(1.0)  # the background batch
+    assert sum("INSERT INTO turn_outcomes" in s for s in statements) >= 1
+    assert log.top_answers(NOW.date()) == [("about.what_is_il2", 50)]

@@ -259,29 +259,26 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function svgIcon() {
+  /* A decorative icon (24x24 path), hidden from screen readers. */
+  function icon(d) {
     var ns = 'http://www.w3.org/2000/svg';
     var svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('aria-hidden', 'true');
     svg.setAttribute('focusable', 'false');
     var path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+    path.setAttribute('d', d);
     svg.appendChild(path);
     return svg;
   }
 
-  /* A thumb (up; the "not helpful" one is the same, turned over by the stylesheet), hidden from screen readers. */
+  function svgIcon() {
+    return icon('M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+  }
+
+  /* A thumb (up; the "not helpful" one is the same, turned over by the stylesheet). */
   function thumbIcon() {
-    var ns = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('focusable', 'false');
-    var path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', 'M7 10v11M3 10h4v11H3zM7 10l4-8c1.7 0 3 1.3 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.2 7.5a2 2 0 0 1-2 1.7H7');
-    svg.appendChild(path);
-    return svg;
+    return icon('M7 10v11M3 10h4v11H3zM7 10l4-8c1.7 0 3 1.3 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.2 7.5a2 2 0 0 1-2 1.7H7');
   }
 
   /* ---------------------------------------------------------------- build the widget */

@@ -70,6 +70,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _day_after(until: date | None) -> datetime:
+    """The first moment after day `until` (no end: far in the future)."""
+    return datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else datetime.max
+
+
 @dataclass(frozen=True)
 class QueueItem:
     """One redacted entry of the review queue."""
@@ -253,13 +258,14 @@ class ActivityLog:
                 by_day.setdefault(when, dict.fromkeys(CATEGORIES, 0))[kind] = int(count)
         return sorted(by_day.items())
 
-    def top_answers(self, since: date, limit: int = 10) -> list[tuple[str, int]]:
-        """(answer id, times given directly) of the most given answers since `since`."""
+    def top_answers(self, since: date, limit: int = 10, *, until: date | None = None) -> list[tuple[str, int]]:
+        """(answer id, times given directly) of the most given answers from `since` to `until` (included)."""
         self.flush()
         query = (
             select(TurnOutcomeRow.answer_id, func.count().label("n"))
             .where(
                 TurnOutcomeRow.at >= datetime.combine(since, datetime.min.time()),
+                TurnOutcomeRow.at < _day_after(until),
                 TurnOutcomeRow.kind == ANSWERED,
                 TurnOutcomeRow.answer_id.is_not(None),
             )
@@ -270,14 +276,20 @@ class ActivityLog:
         with Session(self._engine, future=True) as session:
             return [(str(answer_id), int(n)) for answer_id, n in session.execute(query)]
 
-    def feedback(self, since: date) -> list[AnswerFeedback]:
-        """Thumbs per answer since `since`, the least helpful first (most "not helpful", then fewest helpful)."""
+    def feedback(self, since: date, *, until: date | None = None) -> list[AnswerFeedback]:
+        """Thumbs per answer from `since` to `until` (included), the least helpful first.
+
+        Least helpful: the most "not helpful", then the fewest "helpful".
+        """
         self._ready()
         up = func.sum(case((FeedbackRow.helpful.is_(True), 1), else_=0))
         down = func.sum(case((FeedbackRow.helpful.is_(False), 1), else_=0))
         query = (
             select(FeedbackRow.answer_id, up, down)
-            .where(FeedbackRow.given_at >= datetime.combine(since, datetime.min.time()))
+            .where(
+                FeedbackRow.given_at >= datetime.combine(since, datetime.min.time()),
+                FeedbackRow.given_at < _day_after(until),
+            )
             .group_by(FeedbackRow.answer_id)
         )
         with Session(self._engine, future=True) as session:

@@ -101,8 +101,8 @@ def render_staff_report(
     daily = _daily(log, since, today)
     totals = {category: sum(row[category] for _, row in daily) for category in CATEGORIES}
     total = sum(totals.values())
-    top = log.top_answers(since, TOP_ANSWERS)
-    unhelpful = [f for f in log.feedback(since) if f.not_helpful][:LEAST_HELPFUL]
+    top = log.top_answers(since, TOP_ANSWERS, until=today)
+    unhelpful = [f for f in log.feedback(since, until=today) if f.not_helpful][:LEAST_HELPFUL]
     period = f"{_day(since)} to {_day(today)}"
 
     parts = [

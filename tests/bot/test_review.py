@@ -107,3 +107,15 @@ def test_turn_counts_are_written_in_batches_off_the_reply_path(fresh_store) -> N
     time.sleep(1.0)  # the background batch
     assert sum("INSERT INTO turn_outcomes" in s for s in statements) >= 1
     assert log.top_answers(NOW.date()) == [("about.what_is_il2", 50)]
+
+
+def test_answer_counts_and_feedback_stop_at_the_end_of_the_period(fresh_store) -> None:
+    log = ActivityLog(fresh_store.engine)
+    for days_later in (0, 3):
+        log.record_turn("answered", "about.names", at=NOW + timedelta(days=days_later))
+        log.record_feedback("about.names", False, at=NOW + timedelta(days=days_later))
+    day = NOW.date()
+    assert log.top_answers(day, until=day) == [("about.names", 1)]
+    assert log.top_answers(day) == [("about.names", 2)]
+    assert [f.not_helpful for f in log.feedback(day, until=day)] == [1]
+    assert [f.not_helpful for f in log.feedback(day)] == [2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -80,8 +81,11 @@ def typed_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
-class OutcomeAction(Action):
-    """An action whose whole job is to build an Outcome from the tracker and send it."""
+class OutcomeAction(Action, ABC):
+    """An action whose whole job is to build an Outcome from the tracker and send it.
+
+    Abstract, so rasa_sdk does not register this base class itself as an action with an empty name.
+    """
 
     action_name = ""
 
@@ -89,9 +93,9 @@ class OutcomeAction(Action):
         """Rasa action name."""
         return self.action_name
 
+    @abstractmethod
     def outcome(self, tracker: Tracker) -> Outcome:
         """The replies for this turn (implemented by each action)."""
-        raise NotImplementedError
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         """Send the outcome; on an internal failure send a safe fixed message instead of an error."""

@@ -153,7 +153,7 @@ class Assistant:
     def tell_me_more(self, current_answer_id: str | None) -> Outcome:
         """The longer detail of the answer the conversation is about."""
         answer = self._store.get(current_answer_id) if current_answer_id else None
-        if answer is None:
+        if answer is None or answer.topic == SYSTEM_TOPIC:  # as `show_answer`: system answers only by the rules
             return self.unsure()
         if not answer.detail:
             reply = self._system_reply("system.no_more_detail", "no_more_detail", (HUMAN_BUTTON,))

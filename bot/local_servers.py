@@ -34,11 +34,11 @@ def free_port() -> int:
 def start_action_server(
     port: int, *, env: dict[str, str] | None = None, log: IO[str] | None = None
 ) -> subprocess.Popen:
-    """The Rasa action server (`actions/`) on `port`, with the project on PYTHONPATH."""
+    """The action server (`actions/`, through `bot/action_server.py`) on loopback `port`, the project on PYTHONPATH."""
     environment = {**(env if env is not None else os.environ), "PYTHONPATH": str(PROJECT_ROOT)}
     output = log if log is not None else subprocess.DEVNULL
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=environment,
         stdout=output,

@@ -30,7 +30,8 @@ export SANIC_WORKERS="${IL2BOT_RASA_WORKERS:-1}"
 # IL2BOT_API_TOKEN, or a random one kept in var/api_token (mode 0600). Never a default value.
 api_token="$("$py" -m bot api-token)"
 
-"$py" -m rasa_sdk --actions actions --port "$action_port" &
+# The action server on loopback only, closed to web pages (bot/action_server.py).
+"$py" -m bot.action_server --actions actions --port "$action_port" &
 pids+=($!)
 "$py" -m rasa run --model "$model" --endpoints "$endpoints" --credentials credentials.yml \
   --port "$rasa_port" --interface 127.0.0.1 --enable-api --auth-token "$api_token" &

@@ -55,6 +55,8 @@ def test_tell_me_more_gives_the_detail(assistant: Assistant, store) -> None:
     assert outcome.replies[0].kind == "detail"
     assert outcome.replies[0].text.startswith(answer.detail)
     assert assistant.tell_me_more(None).replies[0].kind == "fallback"
+    # A system answer is never shown by "tell me more", as by a button: only the safety rules pick them.
+    assert assistant.tell_me_more("system.emergency").replies[0].answer_id == "system.unsure"
 
 
 def test_follow_up_uses_the_current_answer(assistant: Assistant) -> None:

@@ -18,6 +18,7 @@
   /* Same limit as bot/triage.py MAX_MESSAGE_CHARS: the server refuses longer messages. */
   var MAX_MESSAGE_CHARS = 1000;
   var MAX_STORED_MESSAGES = 200;
+  var DEFAULT_EXPIRE_MINUTES = 30;
   var REQUEST_TIMEOUT_MS = 60000;
   /* Same pattern as the answer ids of bot/answers: the only ids the widget shows or sends back. */
   var ANSWER_ID_PATTERN = /^[a-z0-9_.]{1,120}$/;
@@ -97,6 +98,7 @@
     var lang = pick('lang').toLowerCase().split('-')[0];
     var position = pick('position').toLowerCase();
     var persist = pick('persist').toLowerCase();
+    var expire = parseInt(pick('expireMinutes'), 10);
     var accent = pick('accent');
     var scriptUrl = new URL(script.src, document.baseURI);
     var server = pick('server');
@@ -110,6 +112,8 @@
       position: position === 'left' ? 'left' : 'right',
       lang: Object.prototype.hasOwnProperty.call(STRINGS, lang) ? lang : 'en',
       persist: persist === 'local' || persist === 'none' ? persist : 'session',
+      /* Minutes without activity after which the stored conversation is deleted (1 to 1440; default 30). */
+      expireMinutes: expire >= 1 && expire <= 1440 ? expire : DEFAULT_EXPIRE_MINUTES,
       webhook: new URL('webhook', base).href,
       stylesheet: new URL('widget.css', scriptUrl).href
     };
@@ -187,11 +191,30 @@
     return clean;
   }
 
+  function forgetStored() {
+    try {
+      if (storage) storage.removeItem(storageKey);
+    } catch (e) {
+      /* storage blocked: nothing was kept */
+    }
+  }
+
+  /* A stored conversation idle for longer than `expireMinutes` is deleted, not shown: on a shared
+     computer the next person must not find it. One stored before this check existed (no `savedAt`)
+     is shown once and stamped by the next save. */
+  function expired(state) {
+    return typeof state.savedAt === 'number' && Date.now() - state.savedAt > config.expireMinutes * 60000;
+  }
+
   function loadState() {
     var state = null;
     try {
       state = storage ? JSON.parse(storage.getItem(storageKey) || 'null') : null;
     } catch (e) {
+      state = null;
+    }
+    if (state && typeof state === 'object' && expired(state)) {
+      forgetStored();
       state = null;
     }
     if (!state || typeof state.sender !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(state.sender)) {
@@ -203,14 +226,20 @@
     return { sender: state.sender, messages: messages, open: state.open === true };
   }
 
+  var idleTimer = null;
+
   function saveState() {
     if (!storage) return;
     try {
       state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+      state.savedAt = Date.now();
       storage.setItem(storageKey, JSON.stringify(state));
     } catch (e) {
       /* quota or privacy mode: the conversation simply is not kept */
     }
+    /* A page left open past the idle time keeps its conversation on screen, but not in storage. */
+    if (idleTimer) window.clearTimeout(idleTimer);
+    idleTimer = window.setTimeout(forgetStored, config.expireMinutes * 60000);
   }
 
   var state = loadState();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the action server, the Rasa server (REST, socket.io and website-widget channels) and the demo clinic
+# Start the action server, the Rasa server (REST and website-widget channels) and the demo clinic
 # website that embeds the widget; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."

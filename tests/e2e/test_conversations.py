@@ -152,3 +152,10 @@ def test_private_details_are_not_written_to_the_logs(running_bot) -> None:
     logs = running_bot.log_text()
     assert "Zebediah" not in logs and "Quill" not in logs
     assert "Traceback" not in logs
+
+
+def test_only_the_channels_in_use_are_open(running_bot) -> None:
+    # socket.io is off (Rasa 3.6 would accept it from any website); Rasa's HTTP API wants the token.
+    assert requests.get(f"{running_bot.base_url}/socket.io/?EIO=4&transport=polling", timeout=30).status_code == 404
+    assert requests.get(f"{running_bot.base_url}/status", timeout=30).status_code == 401
+    assert requests.get(f"{running_bot.base_url}/conversations/x/tracker", timeout=30).status_code == 401

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bot.evaluation import Case, judge, load_cases, reply_kinds
+from bot.evaluation import ANSWER_BAR, Case, judge, load_cases, reply_kinds
 from bot.local_servers import action_endpoint, free_port, start_action_server, stop, wait_until_up
 from bot.settings import PROJECT_ROOT
 from evaluation.safety_eval import correct
@@ -158,8 +158,14 @@ def _environment() -> dict[str, str]:
 
 
 def verdict(candidate: GateFigures, live: GateFigures | None) -> list[str]:
-    """Why the candidate must not go live (empty: it may)."""
+    """Why the candidate must not go live (empty: it may).
+
+    With no live model to compare with (nothing running, no earlier release), the candidate must still
+    meet the held-out answer bar of `make eval-detail`.
+    """
     if live is None:
+        if candidate.answer_rate < ANSWER_BAR:
+            return [f"held-out answers {candidate.answer_rate:.1%}, below the bar of {ANSWER_BAR:.0%}"]
         return []
     reasons = []
     if candidate.answer_rate < live.answer_rate - ANSWER_DROP - 1e-9:

@@ -92,7 +92,6 @@ class PublishResult:
     gated: bool
     promoted: bool
     """False when no assistant was running: the model starts with the next `make run`."""
-    reasons: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 

@@ -33,7 +33,7 @@ def gate_candidate(
     with tempfile.TemporaryDirectory() as scratch:
         # The gate's actions read the candidate's answers from a database of their own, never the live one.
         url = f"sqlite:///{Path(scratch) / 'gate.sqlite3'}"
-        AnswerStore(make_engine(url)).load(entries)
+        loaded = False
         figures = {}
         for role, name in (("live", live), ("candidate", candidate.name)):
             if name is None:
@@ -48,6 +48,9 @@ def gate_candidate(
             model = models_dir / name
             if not model.is_file():
                 raise GateError(f"The live model {name} is not in {models_dir}: cannot compare with it.")
+            if not loaded:  # only when a model is evaluated: cached figures need no database
+                AnswerStore(make_engine(url)).load(entries)
+                loaded = True
             result = _evaluate_with_progress(model, url, f"the {role} model", total, progress)
             cached.write_text(json.dumps(result.as_dict(), indent=1), encoding="utf-8")
             figures[role] = result

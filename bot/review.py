@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import normalize
 
 from bot.activity import QueueItem
 from bot.answers.entries import SYSTEM_TOPIC, AnswerEntry
@@ -86,12 +87,6 @@ def _vectorizer() -> FeatureUnion:
     )
 
 
-def _normalised(rows: csr_matrix) -> csr_matrix:
-    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1))).ravel()
-    norms[norms == 0] = 1.0
-    return csr_matrix(rows.multiply(1.0 / norms[:, None]))
-
-
 def group_questions(items: Sequence[QueueItem], entries: Sequence[AnswerEntry]) -> list[ReviewGroup]:
     """The open queue as groups, largest first (ties: oldest first)."""
     if not items:
@@ -100,7 +95,7 @@ def group_questions(items: Sequence[QueueItem], entries: Sequence[AnswerEntry]) 
     texts = [example_text(item.text) or item.text for item in items]
     vectorizer = _vectorizer()
     vectorizer.fit(texts + [example for entry in faq for example in entry.examples])
-    questions = _normalised(csr_matrix(vectorizer.transform(texts)))
+    questions = csr_matrix(normalize(vectorizer.transform(texts)))
 
     members: list[list[int]] = []
     centres: list[np.ndarray] = []
@@ -118,11 +113,9 @@ def group_questions(items: Sequence[QueueItem], entries: Sequence[AnswerEntry]) 
 
     answer_centres = None
     if faq:
-        answer_rows = [
-            np.asarray(_normalised(csr_matrix(vectorizer.transform(list(e.examples)))).mean(axis=0)).ravel()
-            for e in faq
-        ]
-        answer_centres = _normalised(csr_matrix(vstack([csr_matrix(r) for r in answer_rows])))
+        # Each answer's centre: the mean of its examples' unit vectors, made a unit vector again.
+        answer_rows = [np.asarray(normalize(vectorizer.transform(list(e.examples))).mean(axis=0)) for e in faq]
+        answer_centres = normalize(np.vstack(answer_rows))
 
     groups = []
     for rows, centre in zip(members, centres, strict=True):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 import uuid
@@ -132,7 +133,7 @@ def evaluate(model: Path, database_url: str, *, tick: Callable[[int], None] = la
     heldout = load_cases()
     sealed = load_part(SEALED_FILE)
     port = free_port()
-    server = start_action_server(port, env={**_environment(), "IL2BOT_DATABASE_URL": database_url})
+    server = start_action_server(port, env={**os.environ, "IL2BOT_DATABASE_URL": database_url})
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", server)
         texts = [c.text for c in heldout] + [c.text for c in sealed]
@@ -149,12 +150,6 @@ def evaluate(model: Path, database_url: str, *, tick: Callable[[int], None] = la
 def message_count() -> int:
     """How many messages one evaluation sends (for progress)."""
     return len(load_cases()) + len(load_part(SEALED_FILE))
-
-
-def _environment() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def verdict(candidate: GateFigures, live: GateFigures | None) -> list[str]:

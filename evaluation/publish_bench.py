@@ -23,6 +23,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +37,7 @@ from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.authoring import apply_import, examples_added, plan_import, read_import
 from bot.evaluation import reply_kinds
-from bot.local_servers import running_assistant
+from bot.local_servers import AssistantServers, running_assistant
 from bot.model_cache import ensure_model
 from bot.publish import Progress, Workspace, promote_model, publish
 from bot.review import example_text, group_questions
@@ -99,36 +101,62 @@ def _until_answered(webhook: str, text: str, answer_id: str, timeout: float = 30
     return False
 
 
-def _drop_out_of_scope_parking(workspace: Workspace) -> None:
-    path = workspace.root / "data" / "nlu" / "out_of_scope.yml"
+def drop_out_of_scope_parking(nlu_dir: Path) -> None:
+    """What a clinic with a parking answer does first: take parking out of the out-of-scope examples."""
+    path = nlu_dir / "out_of_scope.yml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if "where can i park at the hospital" not in line), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class RunningCopy:
+    """A copy of the project and the assistant serving it, with `model` live, ready to publish into."""
+
+    workspace: Workspace
+    servers: AssistantServers
+    model: str
+
+
+@contextmanager
+def assistant_on_a_copy(root: Path, model: Path, env: dict[str, str] | None = None) -> Iterator[RunningCopy]:
+    """A copy of the project in `root` (`Workspace.copy_of`), its answers loaded, served with `model`.
+
+    The API token is set in this process's environment for the time being, as `bot publish` reads it there.
+    """
+    database_url = f"sqlite:///{root / 'answers.sqlite3'}"
+    workspace = Workspace.copy_of(PROJECT_ROOT, root / "project", database_url=database_url, rasa_url="")
+    shutil.copy(model, workspace.models_dir / model.name)
+    AnswerStore(make_engine(database_url)).load(load_answer_files(workspace.answers_dir))
+    token = uuid.uuid4().hex
+    previous_token = os.environ.get("IL2BOT_API_TOKEN")
+    os.environ["IL2BOT_API_TOKEN"] = token
+    (root / "servers").mkdir(exist_ok=True)
+    try:
+        server_env = {**(env if env is not None else os.environ), "IL2BOT_DATABASE_URL": database_url}
+        with running_assistant(
+            workspace.models_dir / model.name, root / "servers", {**server_env, "IL2BOT_API_TOKEN": token}
+        ) as servers:
+            live = Workspace(workspace.root, workspace.models_dir, database_url, rasa_url=servers.base_url)
+            yield RunningCopy(live, servers, model.name)
+    finally:
+        if previous_token is None:
+            os.environ.pop("IL2BOT_API_TOKEN", None)
+        else:
+            os.environ["IL2BOT_API_TOKEN"] = previous_token
 
 
 def run() -> dict[str, Any]:
     """Every measurement above, as one record."""
     progress = Progress()
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        database_url = f"sqlite:///{root / 'answers.sqlite3'}"
-        workspace = Workspace.copy_of(PROJECT_ROOT, root / "project", database_url=database_url, rasa_url="")
-        live = ensure_model()
-        shutil.copy(live, workspace.models_dir / live.name)
-        AnswerStore(make_engine(database_url)).load(load_answer_files(workspace.answers_dir))
-        token = uuid.uuid4().hex
-        os.environ["IL2BOT_API_TOKEN"] = token
-        env = {**os.environ, "IL2BOT_DATABASE_URL": database_url}
-        (root / "servers").mkdir()
-        with running_assistant(workspace.models_dir / live.name, root / "servers", env) as servers:
-            workspace = Workspace(workspace.root, workspace.models_dir, database_url, rasa_url=servers.base_url)
-            chatter = Chatter(servers.webhook)
-            thread = threading.Thread(target=chatter.run, daemon=True)
-            thread.start()
-            try:
-                record = _measure(workspace, servers.webhook, servers.rasa_pid, progress)
-            finally:
-                chatter.stop.set()
-                thread.join(timeout=60)
+    with tempfile.TemporaryDirectory() as scratch, assistant_on_a_copy(Path(scratch), ensure_model()) as copy:
+        chatter = Chatter(copy.servers.webhook)
+        thread = threading.Thread(target=chatter.run, daemon=True)
+        thread.start()
+        try:
+            record = _measure(copy.workspace, copy.servers.webhook, copy.servers.rasa_pid, progress)
+        finally:
+            chatter.stop.set()
+            thread.join(timeout=60)
     record["chatter"] = {
         "messages_answered": chatter.replies,
         "errors_or_empty_replies": len(chatter.failures),
@@ -142,7 +170,7 @@ def _measure(workspace: Workspace, webhook: str, rasa_pid: int, progress: Progre
     record: dict[str, Any] = {"machine": machine(), "date": date.today().isoformat()}
     memory_before = resident_mb(rasa_pid)
     before = _first_answer(webhook, PARAPHRASE[0])
-    _drop_out_of_scope_parking(workspace)
+    drop_out_of_scope_parking(workspace.root / "data" / "nlu")
     started = time.monotonic()
     plan = plan_import(read_import(NEW_FAQ, by="bench", today=date.today()), workspace.answers_dir)
     apply_import(plan, workspace.answers_dir)

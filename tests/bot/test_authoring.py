@@ -12,6 +12,7 @@ import pytest
 from bot.answers.files import load_answer_files
 from bot.authoring import ImportError_, apply_import, examples_added, plan_import, read_import
 from bot.settings import ANSWERS_DIR, NLU_DIR, PROJECT_ROOT
+from evaluation.publish_bench import drop_out_of_scope_parking
 
 EXAMPLE_IMPORT = PROJECT_ROOT / "docs" / "examples" / "clinic_parking.yml"
 TODAY = date(2026, 12, 1)
@@ -27,12 +28,6 @@ def answers_dir(tmp_path: Path) -> Path:
 
 def _fingerprint(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("*"))}
-
-
-def _without_out_of_scope_parking(answers_dir: Path) -> None:
-    path = answers_dir.parent / "nlu" / "out_of_scope.yml"
-    kept = [line for line in path.read_text().splitlines(keepends=True) if "where can i park" not in line]
-    path.write_text("".join(kept))
 
 
 BAD_YAML = """\
@@ -85,7 +80,7 @@ def test_near_duplicates_of_other_answers_are_refused(answers_dir: Path, tmp_pat
     )
     copied = tmp_path / "dupe.yml"
     copied.write_text(text)
-    _without_out_of_scope_parking(answers_dir)
+    drop_out_of_scope_parking(answers_dir.parent / "nlu")
     with pytest.raises(ImportError_) as refused:
         plan_import(read_import(copied, by="test", today=TODAY), answers_dir)
     assert any(f"(nearly) the same as '{other.examples[0]}' of about.what_is_il2" in p for p in refused.value.problems)
@@ -99,7 +94,7 @@ def test_an_example_that_another_intent_is_trained_on_is_named_with_its_line(ans
 
 
 def test_a_new_topic_gets_its_own_file_and_a_fixed_answer_keeps_its_place(answers_dir: Path, tmp_path) -> None:
-    _without_out_of_scope_parking(answers_dir)
+    drop_out_of_scope_parking(answers_dir.parent / "nlu")
     plan = plan_import(read_import(EXAMPLE_IMPORT, by="test", today=TODAY), answers_dir)
     assert plan.added == ["clinic.parking"] and list(plan.files) == ["clinic.yml"]
     apply_import(plan, answers_dir)
@@ -117,7 +112,7 @@ def test_a_new_topic_gets_its_own_file_and_a_fixed_answer_keeps_its_place(answer
 
 
 def test_a_csv_import_merges_into_an_existing_topic(answers_dir: Path, tmp_path) -> None:
-    _without_out_of_scope_parking(answers_dir)
+    drop_out_of_scope_parking(answers_dir.parent / "nlu")
     examples = "|".join(
         [
             "where do i park",

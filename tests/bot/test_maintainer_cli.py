@@ -15,6 +15,7 @@ from bot.answers.store import AnswerStore, make_engine
 from bot.api_token import api_token
 from bot.cli import main
 from bot.settings import ANSWERS_DIR, NLU_DIR, get_settings
+from evaluation.publish_bench import drop_out_of_scope_parking
 
 
 @pytest.fixture
@@ -67,9 +68,7 @@ def test_review_new_starts_an_import_file_and_dismiss_closes_a_group(project: Pa
 
 
 def test_faq_import_then_history_names_who_wrote_it(project: Path, capsys) -> None:
-    out_of_scope = project / "data" / "nlu" / "out_of_scope.yml"
-    lines = out_of_scope.read_text().splitlines(keepends=True)
-    out_of_scope.write_text("".join(line for line in lines if "where can i park" not in line))
+    drop_out_of_scope_parking(project / "data" / "nlu")
     example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "clinic_parking.yml"
     assert main(["faq", "import", str(example), "--by", "Ana"]) == 0
     assert (project / "data" / "answers" / "clinic.yml").exists()

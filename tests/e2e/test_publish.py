@@ -14,7 +14,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -25,47 +24,22 @@ from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
 from bot.authoring import ImportError_, apply_import, plan_import, read_import
 from bot.evaluation import reply_kinds
-from bot.local_servers import AssistantServers, running_assistant
+from bot.local_servers import AssistantServers
 from bot.model_cache import rejected_path, training_fingerprint
 from bot.publish import PublishError, Workspace, live_model, publish, rollback
 from bot.settings import PROJECT_ROOT
-from evaluation.publish_bench import Chatter
+from evaluation.publish_bench import Chatter, RunningCopy, assistant_on_a_copy
 from tests.fixtures import servers as fixture_servers
 
 MODEL_CACHE = PROJECT_ROOT / "build" / "test-models"
 NEW_FAQ = PROJECT_ROOT / "docs" / "examples" / "clinic_parking.yml"
 
 
-@dataclass
-class Published:
-    workspace: Workspace
-    servers: AssistantServers
-    first_model: str
-
-
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Iterator[Published]:
-    root = tmp_path_factory.mktemp("publish")
-    database_url = f"sqlite:///{root / 'answers.sqlite3'}"
-    workspace = Workspace.copy_of(PROJECT_ROOT, root / "project", database_url=database_url, rasa_url="")
-    live = fixture_servers.test_model()
-    shutil.copy(live, workspace.models_dir / live.name)
-    AnswerStore(make_engine(database_url)).load(load_answer_files(workspace.answers_dir))
-    token = uuid.uuid4().hex
-    env = {**os.environ, **fixture_servers.TEST_CLINIC, "IL2BOT_DATABASE_URL": database_url, "IL2BOT_API_TOKEN": token}
-    previous_token = os.environ.get("IL2BOT_API_TOKEN")
-    os.environ["IL2BOT_API_TOKEN"] = token  # what `bot publish` reads to reach the API
-    servers_dir = root / "servers"
-    servers_dir.mkdir()
-    try:
-        with running_assistant(workspace.models_dir / live.name, servers_dir, env) as servers:
-            workspace = Workspace(workspace.root, workspace.models_dir, database_url, rasa_url=servers.base_url)
-            yield Published(workspace, servers, live.name)
-    finally:
-        if previous_token is None:
-            os.environ.pop("IL2BOT_API_TOKEN", None)
-        else:
-            os.environ["IL2BOT_API_TOKEN"] = previous_token
+def published(tmp_path_factory) -> Iterator[RunningCopy]:
+    env = {**os.environ, **fixture_servers.TEST_CLINIC}
+    with assistant_on_a_copy(tmp_path_factory.mktemp("publish"), fixture_servers.test_model(), env) as copy:
+        yield copy
 
 
 def _reuse_cached_model(workspace: Workspace) -> None:
@@ -87,7 +61,7 @@ def _ask(servers: AssistantServers, text: str, sender: str) -> list[tuple[str, s
     return reply_kinds(response.json())
 
 
-def test_a_new_faq_goes_live_without_downtime(published: Published) -> None:
+def test_a_new_faq_goes_live_without_downtime(published: RunningCopy) -> None:
     workspace, servers = published.workspace, published.servers
     assert _ask(servers, "where can i leave my car when i come in", uuid.uuid4().hex)[0][1] != "clinic.parking"
     reader = uuid.uuid4().hex  # a patient reading an answer while the model changes
@@ -119,7 +93,7 @@ def test_a_new_faq_goes_live_without_downtime(published: Published) -> None:
         _cache_models(workspace)
 
     assert result.promoted and result.gated
-    assert live_model(workspace) == result.model.name != published.first_model
+    assert live_model(workspace) == result.model.name != published.model
     assert chatter.failures == [] and chatter.replies > 10
     # The paraphrase (not one of the answer's examples) now gets the new answer through the webhook.
     assert _ask(servers, "where can i leave my car when i come in", uuid.uuid4().hex)[0] == ("answer", "clinic.parking")
@@ -127,7 +101,7 @@ def test_a_new_faq_goes_live_without_downtime(published: Published) -> None:
     assert _ask(servers, "tell me more", reader)[0] == ("detail", "about.what_is_il2")
 
 
-def test_a_text_only_edit_skips_training_and_the_gate(published: Published) -> None:
+def test_a_text_only_edit_skips_training_and_the_gate(published: RunningCopy) -> None:
     workspace, servers = published.workspace, published.servers
     path = workspace.answers_dir / "clinic.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("Mill Street", "Mill Road"), encoding="utf-8")
@@ -141,7 +115,7 @@ def test_a_text_only_edit_skips_training_and_the_gate(published: Published) -> N
     assert "Mill Road" in " ".join(m.get("text", "") for m in response.json())
 
 
-def test_a_candidate_that_fails_the_gate_keeps_the_live_model(published: Published) -> None:
+def test_a_candidate_that_fails_the_gate_keeps_the_live_model(published: RunningCopy) -> None:
     workspace, servers = published.workspace, published.servers
     live_before = live_model(workspace)
     # Hand-edited past `faq import` (which checks examples): a maintainer "tidies up" by moving every
@@ -194,16 +168,16 @@ def test_a_candidate_that_fails_the_gate_keeps_the_live_model(published: Publish
         publish(workspace, by="test")
 
 
-def test_rollback_puts_the_previous_model_and_answers_back(published: Published) -> None:
+def test_rollback_puts_the_previous_model_and_answers_back(published: RunningCopy) -> None:
     workspace, servers = published.workspace, published.servers
-    assert live_model(workspace) != published.first_model  # the first test's publish is live
+    assert live_model(workspace) != published.model  # the first test's publish is live
     store = AnswerStore(make_engine(workspace.database_url))
     live = live_model(workspace)
     assert "Mill Road" in store.get("clinic.parking").answer
     assert rollback(workspace, by="test") == live  # first back over the text-only edit: same model
     assert "Mill Street" in AnswerStore(make_engine(workspace.database_url)).get("clinic.parking").answer
-    assert rollback(workspace, by="test") == published.first_model  # then to what ran before any publish
-    assert live_model(workspace) == published.first_model
+    assert rollback(workspace, by="test") == published.model  # then to what ran before any publish
+    assert live_model(workspace) == published.model
     # The answer went with the release that added it (a fresh store: no copy kept in memory).
     assert AnswerStore(make_engine(workspace.database_url)).get("clinic.parking") is None
     assert _ask(servers, "where can i leave my car when i come in", uuid.uuid4().hex)[0][1] != "clinic.parking"

@@ -105,6 +105,20 @@ def service_trouble_text(contact: ClinicContact) -> str:
     )
 
 
+def emergency_fallback_text(contact: ClinicContact) -> str:
+    """The emergency reply when the answer base cannot be reached (the `system.emergency` answer's words).
+
+    Fixed here for the same reason as `service_trouble_text`: an emergency must get its reply even
+    when the action server or the database is down. `tests/bot/test_dialogue.py` keeps it in step
+    with the curated answer.
+    """
+    return (
+        f"This could be an emergency. Call {contact.emergency_number} or your local emergency number now, "
+        "or go to the nearest emergency room. If you are in the hospital, press the call button or tell a nurse "
+        f"right away. Then call {contact.clinic_name} at {contact.clinic_phone}."
+    )
+
+
 def format_sources(sources: tuple[Source, ...]) -> str:
     """'Source: name (address)' line shown under an answer."""
     parts = [f"{s.name} ({s.url})" if s.url else s.name for s in sources]

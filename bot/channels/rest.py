@@ -4,7 +4,8 @@ Rasa's own RestInput accepts a body of any size and logs the whole message text 
 fails (a null message or a huge body is enough): patient words in the log. This channel has the
 same URL and reply format, but refuses a body or message larger than the safety check reads (with
 the emergency number in the reply), refuses a body that is not a JSON object with a text message,
-and never logs the message.
+and never logs the message. A turn that fails is answered 503 (not kept; the client may send it
+again) with what was said so far and how to reach a person, where Rasa answers 200 and nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.failures import log_failed_turn
 from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, too_long_error
+from bot.dialogue import service_trouble_text
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import get_settings
 
@@ -68,10 +71,12 @@ class BoundedRestInput(RestInput):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-            except CancelledError:
-                logger.error("rest: handling a message timed out")  # never the patient's words
-            except Exception:  # noqa: BLE001 - the client gets what was said so far, never a stack trace
-                logger.exception("rest: handling a message failed")
+            except (CancelledError, Exception) as error:  # noqa: BLE001 - never a stack trace to the client
+                log_failed_turn(logger, "rest", error)
+                # 503: the turn was not kept, so the client may send it again. What was said so far (an
+                # emergency reply, say) still goes out first, then how to reach a person.
+                trouble = {"text": service_trouble_text(get_settings().contact), "error": "unavailable"}
+                return response.json([*collector.messages, trouble], status=503)
             return response.json(collector.messages)
 
         return bp

@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
+from bot.channels.failures import log_failed_turn
 from bot.channels.static_files import StaticAsset
 from bot.channels.widget_messages import WidgetOutputChannel
 from bot.channels.widget_requests import (
@@ -135,13 +136,16 @@ class WidgetInput(InputChannel):
         collector = WidgetOutputChannel()
         try:
             await on_new_message(UserMessage(incoming.message, collector, incoming.sender, input_channel=self.name()))
-        except CancelledError:
-            logger.error("widget: handling a message timed out")
-        except Exception:  # noqa: BLE001 - the patient gets a polite error, never a stack trace
-            logger.exception("widget: handling a message failed")  # never log the patient's words
-        if not collector.messages:  # on a failure, whatever was said (e.g. an emergency reply) still goes out
+        except (CancelledError, Exception) as error:  # noqa: BLE001 - the patient gets a polite error, never a trace
+            log_failed_turn(logger, "widget", error)
+            # Not kept, so the widget offers to send it again; whatever was said (an emergency reply, say)
+            # is shown first.
             unavailable = RequestError(503, "unavailable", service_trouble_text(contact))
-            return _error(unavailable, headers)
+            return response.json(
+                {**unavailable.as_json(), "messages": collector.messages},
+                status=503,
+                headers={**headers, "Cache-Control": "no-store"},
+            )
         return response.json(collector.messages, headers={**headers, "Cache-Control": "no-store"})
 
 

@@ -255,3 +255,11 @@ def test_feedback_on_an_unknown_or_system_answer_is_thanked_but_not_counted(fres
     for answer_id in ("no.such_answer", "system.emergency"):
         assert assistant.feedback(answer_id, False, "question").replies[0].kind == "feedback"
     assert log.open_items() == [] and log.feedback(date(2000, 1, 1)) == []
+
+
+def test_the_emergency_fallback_says_what_the_curated_emergency_answer_says(assistant: Assistant) -> None:
+    from bot.dialogue import emergency_fallback_text
+    from tests.conftest import TEST_CONTACT
+
+    curated = assistant.emergency().replies[0].text
+    assert curated.startswith(emergency_fallback_text(TEST_CONTACT)), curated

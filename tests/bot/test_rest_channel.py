@@ -52,7 +52,7 @@ class FakeAgent:
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
         if "fail" in (message.text or ""):
-            raise RuntimeError("the model failed")
+            raise RuntimeError(f"the model failed on {message.text!r}")  # as SQLAlchemy puts data in its errors
         await message.output_channel.send_response(message.sender_id, {"text": "Call 911 now."})
 
 
@@ -77,10 +77,13 @@ async def test_failures_and_bad_bodies_never_put_the_message_in_the_log(rest, ca
     caplog.set_level(logging.DEBUG)
     async with aiohttp.ClientSession() as session:
         failed = await session.post(url, json={"sender": "p1", "message": f"{PRIVATE} fail"})
-        assert failed.status == 200 and "Traceback" not in await failed.text()
+        assert failed.status == 503 and "Traceback" not in await failed.text()
+        [trouble] = await failed.json()
+        assert trouble["error"] == "unavailable" and "call 911" in trouble["text"]
         huge = await session.post(url, data=json.dumps({"sender": "p1", "message": PRIVATE * 500}))
         assert huge.status == 413
         null = await session.post(url, data=b'{"sender": "p1", "message": null}')
         assert null.status == 400
     assert len(agent.received) == 1
     assert "Jane" not in caplog.text and "chest" not in caplog.text
+    assert "fail'" not in caplog.text  # the message as the error carried it

@@ -7,6 +7,7 @@ sanic-cors), with a fake agent in place of the model.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -239,7 +240,7 @@ class FakeAgent:
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
         if message.text == "fail":
-            raise RuntimeError("the model failed")
+            raise RuntimeError(f"the model failed on {message.text!r}")  # as SQLAlchemy puts data in its errors
         if message.text == "emergency, then fail":
             await message.output_channel.send_response(message.sender_id, dict(EMERGENCY))
             raise RuntimeError("the model failed")
@@ -318,9 +319,20 @@ async def test_a_failure_gives_a_polite_error_but_never_hides_what_was_already_s
     assert "Traceback" not in body and "model failed" not in body
     assert "call 911" in json.loads(body)["message"]
 
+    # Not kept, so 503 (the widget offers to send it again), with what was said first.
     response = await server.post({"sender": SENDER, "message": "emergency, then fail"})
-    assert response.status == 200
-    assert [m["kind"] for m in await response.json()] == ["emergency"]
+    assert response.status == 503
+    body = await response.json()
+    assert body["error"] == "unavailable"
+    assert [m["kind"] for m in body["messages"]] == ["emergency"]
+
+
+async def test_a_failure_never_puts_the_message_or_the_error_text_in_the_log(server: Server, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    response = await server.post({"sender": SENDER, "message": "fail"})
+    assert response.status == 503
+    assert "RuntimeError" in caplog.text  # the kind of error is logged, for the operator
+    assert "'fail'" not in caplog.text
 
 
 async def test_preflight_is_answered_by_the_channel_not_by_rasas_cors(server: Server) -> None:

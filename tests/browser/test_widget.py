@@ -201,6 +201,31 @@ def test_friendly_error_with_the_clinic_phone_when_the_assistant_cannot_be_reach
     expect(widget.kind("greeting")).to_have_count(1)
 
 
+def test_what_was_said_before_a_failure_is_shown_then_the_error_with_try_again(
+    page: Page, demo_site: str, running_bot: RunningBot
+) -> None:
+    page.goto(f"{demo_site}/")
+    widget = ChatWidget(page)
+    widget.open()
+    emergency = {
+        "text": "This could be an emergency. Call 911 now.",
+        "buttons": [],
+        "kind": "emergency",
+        "answer_id": None,
+        "sources": [],
+    }
+    failed = {"error": "unavailable", "message": "Sorry.", "messages": [emergency]}
+    page.route(
+        widget_webhook(running_bot),
+        lambda route: route.fulfill(status=503, json=failed, headers={"Access-Control-Allow-Origin": demo_site}),
+    )
+    widget.ask("i cant breathe")
+    expect(widget.kind("emergency").last).to_contain_text("Call 911 now")
+    error = widget.kind("error").last
+    expect(error).to_contain_text("555-0100")
+    expect(error.get_by_role("button", name="Try again")).to_be_visible()
+
+
 def test_typing_indicator_while_waiting_and_no_animation_for_reduced_motion(
     page: Page, demo_site: str, running_bot: RunningBot
 ) -> None:

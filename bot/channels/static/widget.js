@@ -519,6 +519,8 @@
         if (!response.ok || !Array.isArray(body)) {
           var error = new Error('request failed');
           error.code = body && typeof body.error === 'string' ? body.error : 'unavailable';
+          /* what was said before the failure (an emergency reply, say) is shown, then the error */
+          error.replies = body && Array.isArray(body.messages) ? body.messages : [];
           throw error;
         }
         return body;
@@ -552,6 +554,8 @@
         if (greeting && config.greeting && !state.messages.length) {
           addMessage({ role: 'bot', text: config.greeting, buttons: [], sources: [], kind: 'greeting' });
         }
+        var said = (error && error.replies || []).map(function (m) { return cleanMessage(m); }).filter(Boolean);
+        said.forEach(function (m) { m.role = 'bot'; addMessage(m); });
         var text = errorText(error && error.code);
         var node = renderMessage({ role: 'bot', text: text, buttons: [], sources: [], kind: 'error' },
                                  error && error.code === 'too_long' ? null : { retry: message, options: options });

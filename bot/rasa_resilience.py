@@ -1,0 +1,82 @@
+"""When the action server cannot answer, the Rasa server answers the patient itself, within seconds.
+
+Every reply of this assistant comes from a custom action. Rasa 3.6 waits up to 300 s for the action
+server (`DEFAULT_REQUEST_TIMEOUT`), and when the call fails it logs the error, drops the action's
+events and sends nothing: a patient who wrote "I can't breathe" while the action server restarts
+would see the typing dots for five minutes and then no reply at all.
+
+Here a call to the action server is given `IL2BOT_ACTION_TIMEOUT` seconds (1.5 by default; a turn
+takes a few milliseconds there). When the call fails or times out, the turn gets a fixed reply made
+in this process, which needs neither the action server nor the database: for `action_emergency` the
+emergency reply itself (the triage policy, which decides it, runs here), for every other action the
+service-trouble reply with the emergency number and the clinic's phone. The log line names the
+action and the kind of error, never what the patient wrote.
+
+Installed with the speed-ups when `bot.rasa_policy` is imported (every model of this project does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+import aiohttp
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import BotUttered, Event
+from rasa.shared.exceptions import RasaException
+
+from bot.dialogue import emergency_fallback_text, service_trouble_text
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ACTION_TIMEOUT = 1.5
+"""Seconds an action call may take before the patient gets the fixed reply: within the 2 s a
+patient should wait for any reply, with room for the rest of the turn."""
+EMERGENCY_ACTION = "action_emergency"
+
+_RASA_RUN = RemoteAction.run
+
+
+def action_timeout(env: dict[str, str] | None = None) -> float:
+    """The action call's time limit: IL2BOT_ACTION_TIMEOUT seconds (a positive number), else 1.5."""
+    raw = (env if env is not None else os.environ).get("IL2BOT_ACTION_TIMEOUT", "")
+    if not raw:
+        return DEFAULT_ACTION_TIMEOUT
+    value = float(raw)
+    if value <= 0:
+        raise ValueError(f"IL2BOT_ACTION_TIMEOUT must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def fallback_events(action_name: str) -> list[Event]:
+    """The fixed reply for a turn whose action could not run, in the format our actions send."""
+    contact = get_settings().contact
+    if action_name == EMERGENCY_ACTION:
+        text, kind = emergency_fallback_text(contact), "emergency"
+    else:
+        text, kind = service_trouble_text(contact), "error"
+    return [BotUttered(text=text, data={"custom": {"kind": kind, "answer_id": None, "sources": []}})]
+
+
+async def run_remote_action(self: RemoteAction, *args: Any, **kwargs: Any) -> list[Event]:
+    """Rasa's `RemoteAction.run` within the time limit, with the fixed reply when it fails."""
+    try:
+        return await asyncio.wait_for(_RASA_RUN(self, *args, **kwargs), timeout=action_timeout())
+    except ActionExecutionRejection:
+        raise  # a deliberate refusal by the action: Rasa lets another policy choose, as before
+    except (asyncio.TimeoutError, aiohttp.ClientError, RasaException, OSError) as error:
+        logger.error("action server unavailable for %s (%s): sent the fixed reply", self.name(), type(error).__name__)
+        return fallback_events(self.name())
+
+
+def install() -> None:
+    """Put the bounded call in place of Rasa's (idempotent)."""
+    RemoteAction.run = run_remote_action  # type: ignore[method-assign]
+
+
+def installed() -> bool:
+    """Whether the bounded call is in place."""
+    return RemoteAction.run is run_remote_action

@@ -9,6 +9,7 @@ import pytest
 
 from bot.answers.files import load_answer_files
 from bot.answers.store import AnswerStore, make_engine
+from bot.channels.limits import channel_limits
 from bot.dialogue import Assistant
 from bot.settings import ANSWERS_DIR, ClinicContact, get_settings
 from tests.fixtures.servers import RunningBot, start_bot
@@ -25,8 +26,10 @@ TEST_CONTACT = ClinicContact(
 def _settings_read_fresh():
     """Settings are cached per process; each test starts (and leaves) with a clean cache."""
     get_settings.cache_clear()
+    channel_limits.cache_clear()  # the channels' rate limits, read from the environment on first use
     yield
     get_settings.cache_clear()
+    channel_limits.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.failures import log_failed_turn
+from bot.channels.limits import channel_limits
 from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, too_long_error
 from bot.dialogue import service_trouble_text
 from bot.safety.text import MAX_SCAN_CHARS
@@ -68,6 +69,11 @@ class BoundedRestInput(RestInput):
                 sender, text = parse_rest_body(request.body or b"", get_settings().contact.emergency_number)
             except RequestError as error:
                 return response.json([{"text": error.message, "error": error.code}], status=error.status)
+            refused = channel_limits().refusal(request, sender, text)
+            if refused:
+                said = [_emergency(refused.emergency_text)] if refused.emergency_text else []
+                body = [*said, {"text": refused.text, "error": "rate_limited"}]
+                return response.json(body, status=429, headers=refused.headers)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
@@ -80,3 +86,8 @@ class BoundedRestInput(RestInput):
             return response.json(collector.messages)
 
         return bp
+
+
+def _emergency(text: str) -> dict[str, Any]:
+    """An emergency reply in the REST format (text, and the kind in `custom`)."""
+    return {"text": text, "custom": {"kind": "emergency", "answer_id": None, "sources": []}}

@@ -28,8 +28,9 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.channels.failures import log_failed_turn
+from bot.channels.limits import channel_limits
 from bot.channels.static_files import StaticAsset
-from bot.channels.widget_messages import WidgetOutputChannel
+from bot.channels.widget_messages import WidgetOutputChannel, to_widget_message
 from bot.channels.widget_requests import (
     DEFAULT_ALLOWED_ORIGINS,
     OriginPolicy,
@@ -133,6 +134,14 @@ class WidgetInput(InputChannel):
             )
         except RequestError as error:
             return _error(error, headers)
+        refused = channel_limits().refusal(request, incoming.sender, incoming.message)
+        if refused:
+            said = [refused.emergency_text] if refused.emergency_text else []
+            body = {
+                **RequestError(429, "rate_limited", refused.text).as_json(),
+                "messages": [to_widget_message({"text": t, "custom": {"kind": "emergency"}}) for t in said],
+            }
+            return response.json(body, status=429, headers={**headers, **refused.headers, "Cache-Control": "no-store"})
         collector = WidgetOutputChannel()
         try:
             await on_new_message(UserMessage(incoming.message, collector, incoming.sender, input_channel=self.name()))

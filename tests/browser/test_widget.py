@@ -226,6 +226,24 @@ def test_what_was_said_before_a_failure_is_shown_then_the_error_with_try_again(
     expect(error.get_by_role("button", name="Try again")).to_be_visible()
 
 
+def test_a_rate_limited_message_gets_the_wait_message_not_cannot_be_reached(
+    page: Page, demo_site: str, running_bot: RunningBot
+) -> None:
+    page.goto(f"{demo_site}/")
+    widget = ChatWidget(page)
+    widget.open()
+    refused = {"error": "rate_limited", "message": "Wait.", "messages": []}
+    page.route(
+        widget_webhook(running_bot),
+        lambda route: route.fulfill(status=429, json=refused, headers={"Access-Control-Allow-Origin": demo_site}),
+    )
+    widget.ask("what is il2")
+    error = widget.kind("error").last
+    expect(error).to_contain_text("very fast")
+    expect(error).not_to_contain_text("cannot be reached")
+    expect(error).to_contain_text("911")
+
+
 def test_typing_indicator_while_waiting_and_no_animation_for_reduced_motion(
     page: Page, demo_site: str, running_bot: RunningBot
 ) -> None:

@@ -46,6 +46,7 @@
       suggestions: 'Suggested replies',
       newTab: '(opens in a new tab)',
       offline: 'Sorry, the assistant cannot be reached right now. Please try again later.',
+      busy: 'You are sending messages very fast. Please wait a few seconds and try again.',
       callClinic: 'To talk to a person, call {phone}.',
       callEmergency: 'In an emergency, call {number} now.',
       tooLong: 'That message is too long. Please keep it under {max} characters.',
@@ -75,6 +76,7 @@
       suggestions: 'Respuestas sugeridas',
       newTab: '(se abre en una pesta\u00f1a nueva)',
       offline: 'Lo sentimos, no podemos conectar con el asistente en este momento. Int\u00e9ntelo m\u00e1s tarde.',
+      busy: 'Est\u00e1 enviando mensajes muy r\u00e1pido. Espere unos segundos e int\u00e9ntelo de nuevo.',
       callClinic: 'Para hablar con una persona, llame al {phone}.',
       callEmergency: 'En caso de emergencia, llame al {number} ahora.',
       tooLong: 'El mensaje es demasiado largo. Escriba menos de {max} caracteres.',
@@ -497,7 +499,7 @@
 
   function errorText(code) {
     if (code === 'too_long') return format(t.tooLong, { max: MAX_MESSAGE_CHARS });
-    var text = t.offline;
+    var text = code === 'rate_limited' ? t.busy : t.offline;
     if (config.clinicPhone) text += ' ' + format(t.callClinic, { phone: config.clinicPhone });
     return text + ' ' + format(t.callEmergency, { number: config.emergencyNumber });
   }

@@ -18,8 +18,8 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.answers.models import Base, FeedbackRow, TurnOutcomeRow, UnansweredQuestionRow
-from bot.answers.schema import ensure_schema
+from bot.answers import schema
+from bot.answers.models import FeedbackRow, TurnOutcomeRow, UnansweredQuestionRow
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class ActivityLog:
 
     def _ready(self) -> None:
         if not self._schema_ready:
-            ensure_schema(self._engine, Base.metadata)
+            schema.upgrade(self._engine)
             self._schema_ready = True
 
     # --- writing (the action server) -----------------------------------------------------------

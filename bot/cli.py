@@ -120,6 +120,25 @@ def _cmd_endpoints(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.answers import schema
+    from bot.answers.store import make_engine
+
+    steps = schema.upgrade(make_engine(get_settings().database_url))
+    print("\n".join(steps) if steps else f"already at {schema.head_revision()}")
+    return 0
+
+
+def _cmd_db_current(args: argparse.Namespace) -> int:
+    from bot.answers import schema
+    from bot.answers.store import make_engine
+
+    current = schema.current_revision(make_engine(get_settings().database_url))
+    head = schema.head_revision()
+    print(f"database at {current or 'no revision'}; newest migration {head}")
+    return 0 if current == head else 1
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluation_main
 
@@ -171,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     endpoints.add_argument("--out", default="var/endpoints.yml")
     endpoints.add_argument("--action-port", type=int, default=5055)
     endpoints.set_defaults(func=_cmd_endpoints)
+
+    db = groups.add_parser("db", help="the project's tables (Alembic migrations)").add_subparsers(
+        dest="command", required=True
+    )
+    db.add_parser("upgrade", help="apply the migrations the database lacks").set_defaults(func=_cmd_db_upgrade)
+    db.add_parser("current", help="the database's revision; exit 1 when a migration is due").set_defaults(
+        func=_cmd_db_current
+    )
 
     maintainer_cli.register(groups)
 

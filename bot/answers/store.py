@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.answers import schema
 from bot.answers.entries import AnswerEntry, Source
-from bot.answers.models import AnswerRow, AnswerVersionRow, Base, FaqEditRow, TopicRow
-from bot.answers.schema import ensure_schema
+from bot.answers.models import AnswerRow, AnswerVersionRow, FaqEditRow, TopicRow
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def make_engine(database_url: str) -> Engine:
     """An engine for `database_url`; creates the folder of an SQLite file if needed."""
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(database_url, future=True, pool_pre_ping=True)
+    # hide_parameters: a failed statement's error message then names no values (redacted questions, answers).
+    return create_engine(database_url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 REFRESH_SECONDS = 1.0
@@ -93,8 +94,8 @@ class AnswerStore:
         return self._engine
 
     def create_schema(self) -> None:
-        """Create missing tables and columns (idempotent)."""
-        ensure_schema(self._engine, Base.metadata)
+        """Bring the tables to the newest migration (idempotent; see bot/answers/schema.py)."""
+        schema.upgrade(self._engine)
 
     def load(self, entries: Iterable[AnswerEntry], *, by: str = "", retire: bool = True) -> LoadReport:
         """Upsert validated entries in one transaction; answers no longer in the files are retired.

@@ -66,14 +66,20 @@ def test_loading_without_retiring_keeps_missing_answers(fresh_store: AnswerStore
     assert fresh_store.load(answer_entries[:-1]).retired == [gone.id]
 
 
-def test_an_older_database_gets_the_new_columns(tmp_path) -> None:
+def test_a_database_made_before_migrations_is_adopted_then_upgraded(tmp_path) -> None:
     from sqlalchemy import create_engine, inspect, text
 
-    from bot.answers.models import Base
-    from bot.answers.schema import ensure_schema
+    from bot.answers import schema
 
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}", future=True)
-    with engine.begin() as connection:  # the review queue as the previous release created it
+    with engine.begin() as connection:  # the answer base and review queue as an earlier release created them
+        connection.execute(text("CREATE TABLE topics (key VARCHAR(64) PRIMARY KEY, title VARCHAR(120) NOT NULL)"))
+        connection.execute(
+            text(
+                "CREATE TABLE answers (id VARCHAR(120) PRIMARY KEY, topic VARCHAR(64) NOT NULL,"
+                " current_version INTEGER NOT NULL, active BOOLEAN NOT NULL, position INTEGER NOT NULL)"
+            )
+        )
         connection.execute(
             text(
                 "CREATE TABLE unanswered_questions (id INTEGER PRIMARY KEY, asked_at DATETIME NOT NULL,"
@@ -81,10 +87,15 @@ def test_an_older_database_gets_the_new_columns(tmp_path) -> None:
             )
         )
         connection.execute(text("INSERT INTO unanswered_questions VALUES (1, '2026-11-30 10:00:00', 'hi', NULL, NULL)"))
-    assert "unanswered_questions.status" in ensure_schema(engine, Base.metadata)
+    steps = schema.upgrade(engine)
+    assert "adopted: added unanswered_questions.status" in steps and "stamped 0001" in steps
     columns = {c["name"] for c in inspect(engine).get_columns("unanswered_questions")}
     assert {"reason", "status", "group_id"} <= columns
-    assert ensure_schema(engine, Base.metadata) == []  # idempotent
+    assert inspect(engine).has_table("feedback")
+    with engine.connect() as connection:  # nothing lost
+        assert connection.execute(text("SELECT redacted_text FROM unanswered_questions")).scalar_one() == "hi"
+    assert schema.current_revision(engine) == schema.head_revision()
+    assert schema.upgrade(engine) == []  # idempotent
 
 
 def test_reads_come_from_memory_within_the_refresh_time(tmp_path, answer_entries) -> None:

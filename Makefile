@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish mutation lint clean browser screenshots report
+.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish mutation lint audit clean browser screenshots report
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -27,6 +27,7 @@ help:
 	@echo "make report  the staff report of what patients asked (reports/staff.html)"
 	@echo "make mutation  mutation testing of the safety check and the reply thresholds"
 	@echo "make lint   ruff and mypy"
+	@echo "make audit  known-vulnerable versions in requirements.lock (pip-audit; also run by make test)"
 	@echo "make screenshots  refresh docs/widget-*.png (the chat widget in a real browser)"
 
 venv: $(STAMP)
@@ -97,6 +98,10 @@ mutation: setup
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children 2 || true
 	$(VENV)/bin/mutmut results
+
+# pip-audit of requirements.lock in its own tool venv; fails closed when it could audit nothing.
+audit:
+	scripts/audit.sh
 
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests demo evaluation

@@ -14,15 +14,17 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish mutation lint audit clean browser screenshots report
+.PHONY: help run-prod prod-deps setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish bench-prod mutation lint audit clean browser screenshots report
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
 	@echo "           and the demo clinic website with the chat widget (http://localhost:8080/)"
 	@echo "make test   set everything up, then run the whole test suite"
+	@echo "make run-prod  production mode: PostgreSQL, Redis, 2 Rasa replicas and 2 action servers behind nginx"
 	@echo "make eval   held-out sets through this assistant, the stock Rasa config and a BM25 baseline, NLU cross-validation"
 	@echo "           (writes EVALUATION.md); make eval-detail prints this assistant's misses set by set"
 	@echo "make bench  speed against stock Rasa: training, start, memory, latency and throughput (writes BENCHMARKS.md)"
+	@echo "make bench-prod  production mode: 100 patients x 20 turns through nginx, a replica killed; nothing lost"
 	@echo "make bench-publish  the maintainers' loop timed: new FAQ import to live answer, review accepted, memory"
 	@echo "make report  the staff report of what patients asked (reports/staff.html)"
 	@echo "make mutation  mutation testing of the safety check and the reply thresholds"
@@ -60,6 +62,22 @@ setup: answers safety model
 run: setup
 	scripts/run.sh "$$($(PY) -m bot model path)"
 
+# Production mode on this machine: PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) must run;
+# nginx comes from Debian (prod-deps). Widget-facing on IL2BOT_PUBLIC_ADDRESS:IL2BOT_PUBLIC_PORT (0.0.0.0:8000).
+run-prod: setup prod-deps
+	$(PY) -m bot prod run --model "$$($(PY) -m bot model path)"
+
+# nginx and its JavaScript module from Debian. policy-rc.d keeps the package from starting the system's
+# own nginx (its default site listens on port 80 of every interface); ours is started by the project.
+prod-deps:
+	@{ command -v nginx >/dev/null 2>&1 && [ -f /usr/lib/nginx/modules/ngx_http_js_module.so ]; } || { \
+	  echo "Installing nginx for production mode"; \
+	  $(SUDO) apt-get update && \
+	  if [ -e /usr/sbin/policy-rc.d ]; then $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light libnginx-mod-http-js; \
+	  else printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && $(SUDO) chmod +x /usr/sbin/policy-rc.d && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light libnginx-mod-http-js; rc=$$?; \
+	    $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; fi; }
+
 # Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from npm (package-lock.json).
 browser: $(NODE_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium for the browser tests"; \
@@ -69,7 +87,7 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@rm -f node_modules/.installed-* && touch $@
 
-test: setup browser
+test: setup browser prod-deps
 	$(PY) -m pytest
 
 screenshots: setup browser
@@ -89,6 +107,10 @@ bench: setup
 # Import to live answer, a review group accepted, memory over five promotions; on a copy of the project.
 bench-publish: setup
 	$(PY) -m evaluation bench-publish
+
+# Production mode under load: 100 simulated patients x 20 turns through nginx, a replica killed and restarted.
+bench-prod: setup prod-deps
+	$(PY) -m evaluation bench-prod
 
 report: answers
 	$(PY) -m bot report

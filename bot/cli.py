@@ -139,6 +139,75 @@ def _cmd_db_current(args: argparse.Namespace) -> int:
     return 0 if current == head else 1
 
 
+def _cmd_prod_run(args: argparse.Namespace) -> int:
+    import os
+    import signal
+    import subprocess
+
+    from bot.api_token import api_token
+    from bot.local_servers import stop, wait_until_up
+    from bot.production import ProductionError, ProductionStack, Topology
+
+    def stop_on_sigterm(*_: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager, `timeout`) stops every process, as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    os.environ["IL2BOT_MODE"] = "production"
+    get_settings.cache_clear()
+    settings = get_settings()
+    topology = Topology.from_settings(settings, Path(args.workdir).resolve())
+    stack = ProductionStack(topology, Path(args.model).resolve(), dict(os.environ), api_token())
+    try:
+        stack.prepare()
+    except ProductionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    report = _store().load(_entries_or_exit(), by=getpass.getuser())
+    print(f"Answer base on {settings.database_url.rsplit('@', 1)[-1]}: {report.summary()}.")
+    print(f"Starting {len(topology.rasa_ports)} Rasa replicas and {len(topology.action_ports)} action servers...")
+    demo = None
+    try:
+        stack.start_all()
+        demo_url = f"http://localhost:{args.demo_port}"
+        demo = subprocess.Popen(
+            [
+                sys.executable,
+                "demo/serve.py",
+                "--port",
+                str(args.demo_port),
+                "--bot-url",
+                topology.public_url,
+                "--quiet",
+            ]
+        )
+        wait_until_up(f"{demo_url}/", demo)
+        print(f"Production mode is up (logs: {topology.logs}).")
+        print(f"  Widget-facing nginx:  {topology.public_url}/webhooks/widget/widget.js (and /webhooks/rest/webhook)")
+        print(f"  Demo clinic website:  {demo_url}/")
+        print("  Publishing:           IL2BOT_MODE=production python -m bot publish  (loads each replica in turn)")
+        print("Press Ctrl-C to stop.")
+        stack.supervise()
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    finally:
+        if demo is not None:
+            stop(demo)
+        stack.stop_all()
+    return 0
+
+
+def _cmd_prod_config(args: argparse.Namespace) -> int:
+    import os
+
+    from bot.production import Topology, nginx_config
+
+    os.environ["IL2BOT_MODE"] = "production"
+    get_settings.cache_clear()
+    settings = get_settings()
+    print(nginx_config(Topology.from_settings(settings, Path(args.workdir).resolve()), settings.contact))
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluation_main
 
@@ -198,6 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("current", help="the database's revision; exit 1 when a migration is due").set_defaults(
         func=_cmd_db_current
     )
+
+    prod = groups.add_parser("prod", help="production mode (PostgreSQL, Redis, replicas behind nginx)").add_subparsers(
+        dest="command", required=True
+    )
+    prod_run = prod.add_parser("run", help="start every process, restart any that dies, stop all on Ctrl-C")
+    prod_run.add_argument("--model", required=True, help="the trained model to serve")
+    prod_run.add_argument("--workdir", default="var/prod", help="configuration, logs and pid files")
+    prod_run.add_argument("--demo-port", type=int, default=8080, help="the demo clinic website (loopback)")
+    prod_run.set_defaults(func=_cmd_prod_run)
+    prod_config = prod.add_parser("nginx-config", help="print the nginx configuration production mode uses")
+    prod_config.add_argument("--workdir", default="var/prod")
+    prod_config.set_defaults(func=_cmd_prod_config)
 
     maintainer_cli.register(groups)
 

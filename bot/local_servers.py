@@ -79,6 +79,15 @@ def write_endpoints(path: Path, action_port: int, *, redis_url: str | None = Non
     return path
 
 
+def rasa_server_command(model: Path, endpoints: Path, port: int, api_token: str) -> list[str]:
+    """`rasa run` as `make run` starts it: the project's channels, loopback only, the HTTP API behind the token."""
+    return (
+        [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints)]
+        + ["--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1"]
+        + ["--enable-api", "--auth-token", api_token]
+    )
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log: Path | None = None, timeout: float = START_TIMEOUT) -> None:
     """Wait until `url` answers 200; fail early, with the end of the log, if the process exits."""
     deadline = time.monotonic() + timeout
@@ -137,9 +146,7 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
     token = env.get("IL2BOT_API_TOKEN") or secrets.token_urlsafe(24)
     actions = start_action_server(action_port, env=environment, log=action_log.open("w"))
     rasa = subprocess.Popen(
-        [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints)]
-        + ["--credentials", "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"]
-        + ["--enable-api", "--auth-token", token],
+        rasa_server_command(model, endpoints, rasa_port, token),
         cwd=PROJECT_ROOT,
         env=environment,
         stdout=rasa_log.open("w"),
@@ -153,3 +160,74 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
         )
     finally:
         stop(rasa, actions)
+
+
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
+"""The PostgreSQL server every dev and CI machine runs (trust auth), for scratch databases."""
+
+
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the local server, dropped afterwards with what still uses it."""
+    from sqlalchemy import create_engine, text
+
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))  # a name made here, not input
+    except Exception as error:
+        admin.dispose()
+        raise RuntimeError(f"PostgreSQL not reachable at {POSTGRES_SERVER}: {error}") from error
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class ScratchRedis:
+    """A Redis server of its own on a loopback port (it keeps nothing on disk), to stop and start at will."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        """Its database 0 (the lock store uses the next one)."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it and wait until it answers."""
+        import redis
+
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=self.port).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Stop it (what it held is gone, as in a restart of the machine's Redis)."""
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@contextmanager
+def scratch_redis() -> Iterator[ScratchRedis]:
+    """A running ScratchRedis, stopped afterwards."""
+    server = ScratchRedis(port=free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

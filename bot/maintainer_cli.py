@@ -262,7 +262,7 @@ def cmd_review_dismiss(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    """Delete review items, feedback and turn counts older than the retention period."""
+    """Delete review items, feedback, turn counts and (production) idle conversations past the retention period."""
     if args.older_than < 0:
         print("--older-than must be 0 or more days.", file=sys.stderr)
         return 1
@@ -271,6 +271,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"Removed {report.review_items} review item(s), {report.feedback} feedback click(s) and "
         f"{report.turn_outcomes} turn count(s) older than {args.older_than} days."
     )
+    tracker_url = get_settings().tracker_url
+    if tracker_url:  # production: conversations are in the database (embedded: in memory only)
+        from bot.tracker_store import purge_conversations
+
+        events = purge_conversations(tracker_url, args.older_than)
+        print(f"Removed {events} conversation event(s) of conversations idle for more than {args.older_than} days.")
     return 0
 
 

@@ -49,6 +49,7 @@ class Workspace:
     models_dir: Path
     database_url: str
     rasa_url: str = "http://127.0.0.1:5005"
+    """The running Rasa server, or several replicas comma-separated (production): each gets the model."""
 
     @classmethod
     def copy_of(cls, project: Path, dest: Path, *, database_url: str, rasa_url: str) -> Workspace:
@@ -66,6 +67,11 @@ class Workspace:
                 (dest / name).symlink_to(project / name)
         (dest / "models").mkdir(exist_ok=True)
         return cls(root=dest, models_dir=dest / "models", database_url=database_url, rasa_url=rasa_url)
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """Each running Rasa server (one embedded, the replicas in production)."""
+        return tuple(url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip())
 
     @property
     def answers_dir(self) -> Path:
@@ -99,9 +105,20 @@ class PublishResult:
 
 
 def live_model(workspace: Workspace) -> str | None:
-    """File name of the model the running Rasa server uses, or None when no server answers."""
+    """File name of the model the running Rasa servers use, or None when none answers.
+
+    With several replicas, the first that answers; `promote_model` makes them all the same.
+    """
+    for url in workspace.rasa_urls:
+        model = _model_at(workspace, url)
+        if model is not None:
+            return model
+    return None
+
+
+def _model_at(workspace: Workspace, url: str) -> str | None:
     try:
-        response = requests.get(f"{workspace.rasa_url}/status", params={"token": api_token(workspace.root)}, timeout=5)
+        response = requests.get(f"{url}/status", params={"token": api_token(workspace.root)}, timeout=5)
     except requests.RequestException:
         return None
     if response.status_code in (401, 403):
@@ -112,19 +129,30 @@ def live_model(workspace: Workspace) -> str | None:
 
 
 def promote_model(workspace: Workspace, model: Path) -> None:
-    """Load `model` into the running server; open conversations carry on (bot/rasa_model_swap.py)."""
-    response = requests.put(
-        f"{workspace.rasa_url}/model",
-        params={"token": api_token(workspace.root)},
-        json={"model_file": str(model.resolve())},
-        timeout=PROMOTE_TIMEOUT,
-    )
-    if response.status_code != 204:
-        raise PublishError(
-            f"The assistant did not load {model.name} (HTTP {response.status_code}); it keeps its model."
+    """Load `model` into each running server in turn; open conversations carry on (bot/rasa_model_swap.py).
+
+    One replica at a time, so the others answer while one loads. A replica that is down is skipped (it
+    starts with the newest accepted model); a replica that refuses the model stops the promotion.
+    """
+    promoted = 0
+    for url in workspace.rasa_urls:
+        if _model_at(workspace, url) is None:
+            continue
+        response = requests.put(
+            f"{url}/model",
+            params={"token": api_token(workspace.root)},
+            json={"model_file": str(model.resolve())},
+            timeout=PROMOTE_TIMEOUT,
         )
-    if live_model(workspace) != model.name:
-        raise PublishError(f"The assistant reports another model than {model.name} after loading it.")
+        if response.status_code != 204:
+            raise PublishError(
+                f"The assistant at {url} did not load {model.name} (HTTP {response.status_code}); it keeps its model."
+            )
+        if _model_at(workspace, url) != model.name:
+            raise PublishError(f"The assistant at {url} reports another model than {model.name} after loading it.")
+        promoted += 1
+    if not promoted:
+        raise PublishError(f"No assistant answered at {workspace.rasa_url} to load {model.name}.")
 
 
 # --- releases ------------------------------------------------------------------------------------

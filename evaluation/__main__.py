@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="speed: this assistant against stock Rasa configurations")
     bench.add_argument("--seconds", type=float, default=20.0, help="seconds of load per concurrency level")
     bench.add_argument("--only", nargs="*", help="system keys to run; the others keep their last figures")
+    bench_prod = commands.add_parser(
+        "bench-prod", help="production mode: simulated patients through nginx, a replica killed, nothing lost"
+    )
+    bench_prod.add_argument("--patients", type=int, default=100)
+    bench_prod.add_argument("--no-kill", action="store_true", help="the same load without killing a replica")
     commands.add_parser(
         "bench-publish",
         help="the maintainers' loop timed: import to live answer, review accepted, memory over promotions",
@@ -56,6 +61,10 @@ def main() -> int:
 
         write_coverage_split()
         return 0
+    if args.command == "bench-prod":
+        from evaluation.prod_bench import main as prod_bench
+
+        return prod_bench(patients=args.patients, kill_after=None if args.no_kill else 8.0)
     if args.command == "bench-publish":
         from evaluation.publish_bench import main as publish_bench
 

@@ -134,3 +134,27 @@ def test_the_time_limit_comes_from_the_environment(raw: str, expected: float) ->
 def test_a_bad_time_limit_is_refused(raw: str) -> None:
     with pytest.raises(ValueError):
         rasa_resilience.action_timeout({"IL2BOT_ACTION_TIMEOUT": raw})
+
+
+def test_a_conversation_locked_by_a_dead_replica_is_free_again_after_the_lock_lifetime() -> None:
+    from rasa.core.lock_store import InMemoryLockStore
+
+    store = InMemoryLockStore()
+    store.issue_ticket("someone", lock_lifetime=0.3)  # held by a replica that was killed: never released
+
+    async def next_turn() -> float:
+        started = time.monotonic()
+        async with store.lock("someone", lock_lifetime=0.3, wait_time_in_seconds=0.2):
+            return time.monotonic() - started
+
+    # Rasa's own check waits for ever here (the waiter's ticket expires just after the dead one).
+    assert 0.25 < asyncio.run(asyncio.wait_for(next_turn(), timeout=3)) < 1.0
+
+
+def test_a_live_earlier_ticket_still_holds_the_lock() -> None:
+    from rasa.core.lock import TicketLock
+
+    lock = TicketLock("someone")
+    first = lock.issue_ticket(10)
+    second = lock.issue_ticket(10)
+    assert not lock.is_locked(first) and lock.is_locked(second)

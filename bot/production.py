@@ -126,8 +126,12 @@ def _nginx_string(error: RequestError) -> str:
     return body.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def _servers(ports: tuple[int, ...], fail_timeout: str) -> str:
-    return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={fail_timeout};" for port in ports)
+def _servers(ports: tuple[int, ...]) -> str:
+    # max_fails=0: nginx never marks a server down, it tries it again on every request. A stopped
+    # process refuses the connection at once (loopback), and nginx moves on to the next; one that is
+    # back gets its conversations again at once, where a "down" mark would refuse them for a while,
+    # and all of them when every server had been marked.
+    return "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in ports)
 
 
 def nginx_config(topology: Topology, contact: ClinicContact) -> str:
@@ -140,8 +144,8 @@ def nginx_config(topology: Topology, contact: ClinicContact) -> str:
         js_module=NJS_MODULE,
         public_listen=_host_port(topology.public_address, topology.public_port),
         action_balancer_port=topology.action_balancer_port,
-        rasa_servers=_servers(topology.rasa_ports, "5s"),
-        action_servers=_servers(topology.action_ports, "2s"),
+        rasa_servers=_servers(topology.rasa_ports),
+        action_servers=_servers(topology.action_ports),
         too_long_json=_nginx_string(too_long_error(contact.emergency_number)),
         unavailable_json=_nginx_string(unavailable),
     )

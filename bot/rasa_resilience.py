@@ -18,11 +18,6 @@ waiter's own ticket, issued a moment later, expires a moment later too, and the 
 second, so it usually finds both gone and then waits for a ticket number that no longer exists. Here
 a waiter whose own ticket has expired takes the lock as soon as no earlier ticket is still alive.
 
-Rasa also wraps every tracker store in a fail-safe that, on a database error, hands out an empty
-conversation or keeps the turn in process memory while the reply says all is well. A store marked
-`strict` (`bot.tracker_store.ConversationStore`, the production store) is used without that wrapper,
-so a database error fails the turn visibly instead (see that module).
-
 Installed with the speed-ups when `bot.rasa_policy` is imported (every model of this project does).
 """
 
@@ -35,15 +30,11 @@ from typing import Any
 
 import aiohttp
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.core.agent import Agent
 from rasa.core.lock import TicketLock
-from rasa.core.tracker_store import TrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
 from bot.dialogue import emergency_fallback_text, service_trouble_text
-from bot.rasa_model_swap import innermost_store
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -54,7 +45,6 @@ patient should wait for any reply, with room for the rest of the turn."""
 EMERGENCY_ACTION = "action_emergency"
 
 _RASA_RUN = RemoteAction.run
-_RASA_CREATE_TRACKER_STORE = Agent._create_tracker_store
 _RASA_IS_LOCKED = TicketLock.is_locked
 
 
@@ -90,14 +80,6 @@ async def run_remote_action(self: RemoteAction, *args: Any, **kwargs: Any) -> li
         return fallback_events(self.name())
 
 
-def create_tracker_store(store: TrackerStore | None, domain: Domain) -> TrackerStore:
-    """Rasa's `Agent._create_tracker_store`, without the fail-safe wrapper around a strict store."""
-    wrapped = _RASA_CREATE_TRACKER_STORE(store, domain)
-    if store is not None and getattr(innermost_store(store), "strict", False):
-        return store
-    return wrapped
-
-
 def is_locked(self: TicketLock, ticket_number: int) -> bool:
     """Rasa's check, except that a ticket which expired while waiting is served once no earlier one is alive."""
     if not _RASA_IS_LOCKED(self, ticket_number):
@@ -108,16 +90,11 @@ def is_locked(self: TicketLock, ticket_number: int) -> bool:
 
 
 def install() -> None:
-    """Put the bounded call, the strict-store rule and the lock fix in place of Rasa's (idempotent)."""
+    """Put the bounded call and the lock fix in place of Rasa's (idempotent)."""
     RemoteAction.run = run_remote_action  # type: ignore[method-assign]
-    Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign,assignment]
     TicketLock.is_locked = is_locked  # type: ignore[method-assign]
 
 
 def installed() -> bool:
-    """Whether all three are in place."""
-    return (
-        RemoteAction.run is run_remote_action
-        and Agent._create_tracker_store is create_tracker_store
-        and TicketLock.is_locked is is_locked
-    )
+    """Whether both are in place."""
+    return RemoteAction.run is run_remote_action and TicketLock.is_locked is is_locked

@@ -5,7 +5,8 @@ hands out an empty conversation (the patient's context is gone without a word), 
 cannot be saved it logs the error, whose text holds the statement's parameters (the patient's
 message), then keeps the turn in process memory and answers as if all were well: the reply is
 acknowledged, the turn is not in the database, and it is lost with the process. This store is used
-unwrapped instead (`bot/rasa_resilience.py` installs that): a database error fails the turn, the
+unwrapped instead (installed when this module is imported, which Rasa does to create the store,
+before it creates the agent that would wrap it): a database error fails the turn, the
 channel answers 503 with the clinic's phone (not kept, so the client may send it again), and the
 next turn works again once the database is back, without a restart (the pool checks a connection
 before using it).
@@ -21,8 +22,11 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.agent import Agent
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+
+from bot.rasa_model_swap import innermost_store
 
 EVENTS_TABLE = "events"
 """Rasa's table of conversation events (created by Rasa, not by our migrations)."""
@@ -37,7 +41,7 @@ class ConversationStore(SQLTrackerStore):
     """Rasa's SQLTrackerStore on our engine; errors reach the caller (no silent fallback)."""
 
     strict = True
-    """Read by `bot.rasa_resilience`: the agent uses this store without Rasa's fail-safe wrapper."""
+    """Read by `create_tracker_store`: the agent uses this store without Rasa's fail-safe wrapper."""
 
     def __init__(self, domain: Domain | None = None, host: str | None = None, **kwargs: Any) -> None:
         if not host or "://" not in host:
@@ -64,3 +68,17 @@ def purge_conversations(url: str, older_than_days: float, *, now: float | None =
             return int(connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle))).rowcount or 0)
     finally:
         engine.dispose()
+
+
+_RASA_CREATE_TRACKER_STORE = Agent._create_tracker_store
+
+
+def create_tracker_store(store: TrackerStore | None, domain: Domain) -> TrackerStore:
+    """Rasa's `Agent._create_tracker_store`, without the fail-safe wrapper around a strict store."""
+    wrapped = _RASA_CREATE_TRACKER_STORE(store, domain)
+    if store is not None and getattr(innermost_store(store), "strict", False):
+        return store
+    return wrapped
+
+
+Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign,assignment]

@@ -45,8 +45,11 @@ class _ActionServer(BaseHTTPRequestHandler):
         self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the hung-server test's client gave up long ago, as it should
 
     def log_message(self, *args: object) -> None:
         pass

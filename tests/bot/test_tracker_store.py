@@ -13,7 +13,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import bot.rasa_policy  # noqa: F401 - installs the strict-store rule, as loading a model does
 from bot.local_servers import free_port
 from bot.tracker_store import ConversationStore, conversation_engine, purge_conversations
 from tests.fixtures.postgres import temporary_database

@@ -108,6 +108,22 @@ def _read_yaml(path: Path) -> list[Incoming]:
 
 
 def _read_csv(path: Path, *, by: str, today: date) -> list[Incoming]:
+    try:
+        return _read_csv_rows(path, by=by, today=today)
+    except UnicodeDecodeError as error:
+        raise ImportError_([f"{path.name}: is not UTF-8 text (byte {error.start}); save it as UTF-8"]) from None
+    except csv.Error as error:  # a NUL byte, a cell over the csv module's size limit
+        raise ImportError_([f"{path.name}: cannot be read as CSV ({error})"]) from None
+
+
+def _reviewed_on(cell: str, where: str) -> date:
+    try:
+        return date.fromisoformat(cell.strip())
+    except ValueError:
+        raise ImportError_([f"{where}: reviewed_on {cell!r} is not a date like 2026-11-30"]) from None
+
+
+def _read_csv_rows(path: Path, *, by: str, today: date) -> list[Incoming]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
@@ -117,19 +133,24 @@ def _read_csv(path: Path, *, by: str, today: date) -> list[Incoming]:
             )
         incoming = []
         for row in reader:
+            where = f"{path.name}:{reader.line_num}"
             raw: dict[str, Any] = {
                 "id": row["id"],
                 "title": row["title"],
                 "answer": row["answer"],
                 "sources": [{"name": row["source_name"], "url": row["source_url"]}],
                 "reviewed_by": row.get("reviewed_by") or by,
-                "reviewed_on": date.fromisoformat(row["reviewed_on"]) if row.get("reviewed_on") else today,
+                "reviewed_on": (
+                    _reviewed_on(row["reviewed_on"], f"{path.name}:{reader.line_num}")
+                    if row.get("reviewed_on")
+                    else today
+                ),
                 "examples": [e.strip() for e in (row["examples"] or "").split("|") if e.strip()],
             }
             if (row.get("detail") or "").strip():
                 raw["detail"] = row["detail"]
             topic = (row["topic"] or "").strip()
-            incoming.append(Incoming(raw=raw, topic=topic, topic_title="", where=f"{path.name}:{reader.line_num}"))
+            incoming.append(Incoming(raw=raw, topic=topic, topic_title="", where=where))
         return incoming
 
 

@@ -17,13 +17,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_model_swap, rasa_resilience, rasa_speedups
+from bot import rasa_commands, rasa_model_swap, rasa_resilience, rasa_speedups
 from bot.safety.net import ensure_built, use_net
 from bot.safety.triage import Route, Triage, triage
 
 rasa_speedups.install()  # every model loads this module: see bot/rasa_speedups.py
 rasa_model_swap.install()  # conversations survive `PUT /model`: see bot/rasa_model_swap.py
 rasa_resilience.install()  # a reply within 2 s when the action server is down: see bot/rasa_resilience.py
+rasa_commands.install()  # typed "/intent{...}" stays text: see bot/rasa_commands.py
 
 # Rasa's graph validation evaluates these annotations at run time (Python 3.10), so they are
 # real imports and use typing's generics rather than `list[...]` under postponed evaluation.

@@ -124,8 +124,15 @@ def _parse_file(path: Path, rules: _Rules, collector: _Collector) -> list[Answer
     where = path.name
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        collector.add(where, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")
+        return []
     except yaml.YAMLError as error:
         collector.add(where, f"is not valid YAML ({error})")
+        return []
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        # PyYAML's own constructors fail this way on a bad tagged value (`!!int x`, `reviewed_on: 2026-02-30`).
+        collector.add(where, f"has a value YAML cannot read ({type(error).__name__}: {error})")
         return []
     if not isinstance(document, dict) or not isinstance(document.get("answers"), list):
         collector.add(where, "must have 'topic', 'title' and a list of 'answers'")
@@ -181,7 +188,11 @@ def _parse_entry(
     reviewed_on = raw.get("reviewed_on")
     if not isinstance(reviewed_on, date):
         collector.add(where, "'reviewed_on' must be a date like 2026-11-21")
-    examples = tuple(_text(e) for e in raw.get("examples") or [] if _text(e))
+    raw_examples = raw.get("examples") or []
+    if not isinstance(raw_examples, list):
+        collector.add(where, "'examples' must be a list of questions")
+        raw_examples = []
+    examples = tuple(_text(e) for e in raw_examples if _text(e))
     if topic != SYSTEM_TOPIC and len(examples) < MIN_EXAMPLES:
         collector.add(where, f"needs at least {MIN_EXAMPLES} example questions, has {len(examples)}")
     if topic == SYSTEM_TOPIC and examples:
@@ -234,7 +245,7 @@ def _check_plain_language(text: str, where: str, collector: _Collector) -> None:
         )
     try:
         sample = text.format(**_SAMPLE_PLACEHOLDERS)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):  # `{clinic_name.x}`, `{clinic_name[0]}`
         collector.add(where, f"unknown placeholder; allowed: {sorted(_SAMPLE_PLACEHOLDERS)}")
         return
     grade = reading_grade(sample)

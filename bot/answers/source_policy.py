@@ -51,8 +51,12 @@ class SourcePolicy:
         if source.file:
             kind_name = self.document_kinds.get(source.file)
             return self.kinds.get(kind_name) if kind_name else None
-        parts = urlsplit(source.url or "")
-        host = (parts.hostname or "").lower().removeprefix("www.")
+        try:
+            parts = urlsplit(source.url or "")
+            hostname = parts.hostname
+        except ValueError:  # not a web address at all ("https://[oops"): no known kind
+            return None
+        host = (hostname or "").lower().removeprefix("www.")
         address = f"{host}{parts.path}"
         # One part of a site (a charity's patient forum) can be of another kind than the rest of it.
         for key in sorted((k for k in self.publishers if "/" in k), key=len, reverse=True):

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.failures import log_failed_turn
 from bot.channels.limits import channel_limits
-from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, too_long_error
+from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, readable_text, too_long_error
 from bot.dialogue import service_trouble_text
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import get_settings
@@ -40,7 +40,7 @@ def parse_rest_body(body: bytes, emergency_number: str) -> tuple[str, str]:
         raise too_long_error(emergency_number)
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: JSON nested too deep
         raise _UNREADABLE from None
     if not isinstance(data, dict) or not isinstance(data.get("message"), str):
         raise _UNREADABLE
@@ -49,7 +49,7 @@ def parse_rest_body(body: bytes, emergency_number: str) -> tuple[str, str]:
         raise RequestError(400, "bad_sender", "Sorry, this chat could not be identified. Please start over.")
     if len(data["message"]) > MAX_SCAN_CHARS:
         raise too_long_error(emergency_number)
-    return sender, data["message"]
+    return sender, readable_text(data["message"])
 
 
 class BoundedRestInput(RestInput):

@@ -105,7 +105,7 @@ def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) 
         raise too_long_error(emergency_number)
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: JSON nested too deep
         raise RequestError(400, "bad_request", "Sorry, that message could not be read. Please try again.") from None
     if not isinstance(data, dict):
         raise RequestError(400, "bad_request", "Sorry, that message could not be read. Please try again.")
@@ -116,7 +116,16 @@ def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) 
         raise RequestError(400, "empty_message", "Please type a message first.")
     if len(message) > max_chars:
         raise too_long_error(emergency_number)
-    return WidgetRequest(sender=sender, message=message)
+    return WidgetRequest(sender=sender, message=readable_text(message))
+
+
+def readable_text(message: str) -> str:
+    """The message with any lone surrogate (JSON allows one as an escape; no real text has one) as "?".
+
+    Left in, it makes the language pipeline fail before the safety check has read the message,
+    so an emergency typed with one would get the service-trouble reply instead of the emergency one.
+    """
+    return message.encode("utf-8", "replace").decode("utf-8")
 
 
 def too_long_error(emergency_number: str) -> RequestError:

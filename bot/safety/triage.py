@@ -118,6 +118,11 @@ def triage(text: str | None) -> Triage:
     return Triage(Route.NONE)
 
 
+def is_button_payload(text: str) -> bool:
+    """Whether `text` is one of the assistant's own button payloads (`/choose_answer{...}`, `/help`, ...)."""
+    return bool(_ALLOWED_COMMANDS.match(text.strip()))
+
+
 def input_problem(raw: str, clean: str, folded: str, *, has_reading: bool = False) -> InputProblem | None:
     """Why a message cannot be read as a question, or None (a bare reading such as "101.5" is readable)."""
     if not raw.strip():
@@ -126,7 +131,7 @@ def input_problem(raw: str, clean: str, folded: str, *, has_reading: bool = Fals
         return InputProblem.TOO_LONG
     stripped = raw.strip()
     if stripped.startswith("/"):
-        return None if _ALLOWED_COMMANDS.match(stripped) else InputProblem.COMMAND
+        return None if is_button_payload(stripped) else InputProblem.COMMAND
     if has_reading:
         return None
     if not any(c.isalpha() for c in folded):

@@ -161,3 +161,24 @@ def test_a_live_earlier_ticket_still_holds_the_lock() -> None:
     first = lock.issue_ticket(10)
     second = lock.issue_ticket(10)
     assert not lock.is_locked(first) and lock.is_locked(second)
+
+
+def test_only_the_assistants_own_button_payloads_become_intents() -> None:
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot import rasa_commands
+
+    assert rasa_commands.installed()
+    handler = RegexMessageHandler()
+    domain = Domain.from_dict({"intents": ["choose_topic", "clinical_decision", "emergency"], "entities": ["topic"]})
+    button, typed, broken = handler.process(
+        [
+            Message(data={"text": '/choose_topic{"topic":"side_effects"}'}),
+            Message(data={"text": "/clinical_decision"}),
+            Message(data={"text": "/ my name is Zebedee Quillfeather"}),
+        ],
+        domain,
+    )
+    assert button.get("intent", {}).get("name") == "choose_topic"
+    assert typed.get("intent") is None and broken.get("intent") is None  # plain text: triage refuses it

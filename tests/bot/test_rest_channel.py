@@ -87,3 +87,14 @@ async def test_failures_and_bad_bodies_never_put_the_message_in_the_log(rest, ca
     assert len(agent.received) == 1
     assert "Jane" not in caplog.text and "chest" not in caplog.text
     assert "fail'" not in caplog.text  # the message as the error carried it
+
+
+def test_json_nested_too_deep_is_refused_as_unreadable() -> None:
+    with pytest.raises(RequestError) as refused:
+        parse_rest_body(b"[" * 5000 + b"]" * 5000, "911")
+    assert refused.value.code == "bad_request"
+
+
+def test_a_lone_surrogate_becomes_a_question_mark_so_the_message_can_be_read() -> None:
+    _, text = parse_rest_body(b'{"sender": "p1", "message": "my dad is confused \\ud800"}', "911")
+    assert text == "my dad is confused ?"

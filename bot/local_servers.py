@@ -24,6 +24,11 @@ START_TIMEOUT = 300.0
 """Seconds a server may take to answer; the Rasa server needs about 35 s on 2 cores."""
 
 
+SANIC_REQUEST_MAX_SIZE = "65536"
+"""Sanic's body limit in the Rasa server (its default is 100 MB, read into memory before any channel
+sees it); the channels refuse more than 16 KB themselves, in their JSON format."""
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -142,6 +147,7 @@ def running_assistant(model: Path, workdir: Path, env: dict[str, str]) -> Iterat
     endpoints = write_endpoints(workdir / "endpoints.yml", action_port, redis_url=redis_url)
     environment = {**env, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     environment["SANIC_WORKERS"] = str(workers)
+    environment["SANIC_REQUEST_MAX_SIZE"] = SANIC_REQUEST_MAX_SIZE  # as scripts/run.sh
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     token = env.get("IL2BOT_API_TOKEN") or secrets.token_urlsafe(24)
     actions = start_action_server(action_port, env=environment, log=action_log.open("w"))

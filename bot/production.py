@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from bot.channels.widget_requests import RequestError, too_long_error
 from bot.dialogue import service_trouble_text
 from bot.local_servers import (
+    SANIC_REQUEST_MAX_SIZE,
     action_endpoint,
     rasa_server_command,
     redis_stores,
@@ -54,8 +55,6 @@ FIRST_ACTION_PORT = 5155
 TICKET_LOCK_LIFETIME = "5"
 """Seconds a conversation's lock outlives a replica killed while holding it (Rasa's default is 60: a
 conversation would wait that long on the replica that takes it over). A turn takes well under 1 s."""
-REQUEST_MAX_SIZE = "65536"
-"""Sanic's body limit in the Rasa replicas (its default is 100 MB): the channels refuse more than 16 KB."""
 
 
 class ProductionError(Exception):
@@ -222,7 +221,7 @@ class ProductionStack:
             "PYTHONPATH": str(PROJECT_ROOT),
             "RASA_TELEMETRY_ENABLED": "false",
             "SANIC_WORKERS": "1",
-            "SANIC_REQUEST_MAX_SIZE": REQUEST_MAX_SIZE,
+            "SANIC_REQUEST_MAX_SIZE": SANIC_REQUEST_MAX_SIZE,
             "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME,
         }
 

@@ -40,6 +40,7 @@ from bot.evaluation import reply_kinds
 from bot.local_servers import AssistantServers, running_assistant
 from bot.model_cache import ensure_model
 from bot.publish import Progress, Workspace, promote_model, publish
+from bot.rate_limit import NO_RATE_LIMITS
 from bot.review import example_text, group_questions
 from bot.settings import PROJECT_ROOT
 from evaluation.bench import machine
@@ -132,7 +133,8 @@ def assistant_on_a_copy(root: Path, model: Path, env: dict[str, str] | None = No
     os.environ["IL2BOT_API_TOKEN"] = token
     (root / "servers").mkdir(exist_ok=True)
     try:
-        server_env = {**(env if env is not None else os.environ), "IL2BOT_DATABASE_URL": database_url}
+        # The chatter sends a message every 200 ms, faster than the per-conversation limit lets a patient.
+        server_env = {**(env if env is not None else os.environ), **NO_RATE_LIMITS, "IL2BOT_DATABASE_URL": database_url}
         with running_assistant(
             workspace.models_dir / model.name, root / "servers", {**server_env, "IL2BOT_API_TOKEN": token}
         ) as servers:

@@ -26,6 +26,9 @@ trap stop INT TERM EXIT
 # endpoints.yml, plus Redis tracker and lock stores when IL2BOT_RASA_WORKERS asks for several Rasa processes.
 endpoints="$("$py" -m bot endpoints --out var/endpoints.yml --action-port "$action_port")"
 export SANIC_WORKERS="${IL2BOT_RASA_WORKERS:-1}"
+# Sanic reads a whole body into memory before any channel sees it (its default limit is 100 MB); the
+# channels refuse more than 16 KB themselves, in their JSON format.
+export SANIC_REQUEST_MAX_SIZE=65536
 # Rasa's HTTP API (used by `python -m bot publish` to load a new model) only behind a token:
 # IL2BOT_API_TOKEN, or a random one kept in var/api_token (mode 0600). Never a default value.
 api_token="$("$py" -m bot api-token)"

@@ -157,12 +157,12 @@ def _cmd_prod_run(args: argparse.Namespace) -> int:
     settings = get_settings()
     topology = Topology.from_settings(settings, Path(args.workdir).resolve())
     stack = ProductionStack(topology, Path(args.model).resolve(), dict(os.environ), api_token())
+    _entries_or_exit()  # the answer files' problems listed, before anything starts
     try:
-        stack.prepare()
+        report = stack.prepare(by=getpass.getuser())
     except ProductionError as error:
         print(error, file=sys.stderr)
         return 1
-    report = _store().load(_entries_or_exit(), by=getpass.getuser())
     print(f"Answer base on {settings.database_url.rsplit('@', 1)[-1]}: {report.summary()}.")
     print(f"Starting {len(topology.rasa_ports)} Rasa replicas and {len(topology.action_ports)} action servers...")
     demo = None

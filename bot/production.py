@@ -33,11 +33,13 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.answers.store import LoadReport
 from bot.channels.widget_requests import RequestError, too_long_error
 from bot.dialogue import service_trouble_text
 from bot.local_servers import (
     SANIC_REQUEST_MAX_SIZE,
     action_endpoint,
+    free_port,
     rasa_server_command,
     redis_stores,
     start_action_server,
@@ -73,6 +75,20 @@ class Topology:
     rasa_ports: tuple[int, ...] = (5005, 5006)
     action_ports: tuple[int, ...] = (FIRST_ACTION_PORT, FIRST_ACTION_PORT + 1)
     action_balancer_port: int = ACTION_BALANCER_PORT
+
+    @classmethod
+    def on_free_ports(cls, workdir: Path, database_url: str, redis_url: str) -> Topology:
+        """Every process on a free loopback port, the public one included (tests, `make bench-prod`)."""
+        return cls(
+            workdir=workdir,
+            database_url=database_url,
+            redis_url=redis_url,
+            public_address="127.0.0.1",
+            public_port=free_port(),
+            rasa_ports=(free_port(), free_port()),
+            action_ports=(free_port(), free_port()),
+            action_balancer_port=free_port(),
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, workdir: Path) -> Topology:
@@ -225,15 +241,22 @@ class ProductionStack:
             "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME,
         }
 
-    def prepare(self) -> None:
-        """Configuration files, the database and its tables, before any server starts."""
+    def prepare(self, *, by: str) -> LoadReport:
+        """Before any server starts: configuration files, the database, its tables, the answers (loaded `by`)."""
         from bot.answers import schema
-        from bot.answers.store import make_engine
+        from bot.answers.files import load_answer_files
+        from bot.answers.store import AnswerStore, make_engine
+        from bot.settings import ANSWERS_DIR
 
         check_nginx()
         render(self.topology, settings_from(self.env).contact)
         ensure_database(self.topology.database_url)
-        schema.upgrade(make_engine(self.topology.database_url))
+        engine = make_engine(self.topology.database_url)
+        schema.upgrade(engine)
+        try:
+            return AnswerStore(engine).load(load_answer_files(ANSWERS_DIR), by=by)
+        finally:
+            engine.dispose()
 
     def start(self, name: str, model: Path | None = None) -> subprocess.Popen:
         """Start one process (log appended to logs/NAME.log); it is up when `wait_ready` returns."""
@@ -270,8 +293,7 @@ class ProductionStack:
         wait_until_up(self.health_url(name), self.processes[name], self.topology.logs / f"{name}.log")
 
     def start_all(self) -> None:
-        """Prepare, then start every process and wait until each answers."""
-        self.prepare()
+        """Start every process (after `prepare`) and wait until each answers."""
         for name in self.names:
             self.start(name)
         for name in self.names:

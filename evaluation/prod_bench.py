@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import create_engine, text
 
-from bot.local_servers import free_port, scratch_postgres_database, scratch_redis
+from bot.local_servers import scratch_postgres_database, scratch_redis
 from bot.settings import PROJECT_ROOT
 from evaluation.load import LoadResult
 
@@ -176,28 +176,14 @@ def kill_and_restart_during(stack: Any, name: str, after_seconds: float) -> thre
 
 def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
     """`make bench-prod`: the full stack on free ports, `patients` x 20 turns, replica 1 killed and restarted."""
-    from bot.answers.files import load_answer_files
-    from bot.answers.store import AnswerStore, make_engine
     from bot.model_cache import ensure_model
     from bot.production import ProductionStack, Topology
     from bot.rate_limit import NO_RATE_LIMITS
-    from bot.settings import ANSWERS_DIR
 
     with scratch_postgres_database("il2bot_bench") as database_url, scratch_redis() as redis:
-        workdir = PROJECT_ROOT / "build" / "bench-prod"
-        topology = Topology(
-            workdir=workdir,
-            database_url=database_url,
-            redis_url=redis.url,
-            public_address="127.0.0.1",
-            public_port=free_port(),
-            rasa_ports=(free_port(), free_port()),
-            action_ports=(free_port(), free_port()),
-            action_balancer_port=free_port(),
-        )
+        topology = Topology.on_free_ports(PROJECT_ROOT / "build" / "bench-prod", database_url, redis.url)
         stack = ProductionStack(topology, ensure_model(), {**os.environ, **NO_RATE_LIMITS}, secrets.token_urlsafe(16))
-        stack.prepare()
-        AnswerStore(make_engine(database_url)).load(load_answer_files(ANSWERS_DIR), by="bench-prod")
+        stack.prepare(by="bench-prod")
         started = time.perf_counter()
         stack.start_all()
         print(f"Production stack up in {time.perf_counter() - started:.1f} s (2 replicas, 2 action servers, nginx)")

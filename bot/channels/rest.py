@@ -4,8 +4,12 @@ Rasa's own RestInput accepts a body of any size and logs the whole message text 
 fails (a null message or a huge body is enough): patient words in the log. This channel has the
 same URL and reply format, but refuses a body or message larger than the safety check reads (with
 the emergency number in the reply), refuses a body that is not a JSON object with a text message,
-and never logs the message. A turn that fails is answered 503 (not kept; the client may send it
-again) with what was said so far and how to reach a person, where Rasa answers 200 and nothing.
+and never logs the message.
+
+It is for servers and scripts: a request from a web page (one with an `Origin` header) is refused,
+since web pages use the widget channel and its allow-list. A turn that fails is answered 503 (not
+kept; the client may send it again) with what was said so far and how to reach a person, where
+Rasa answers 200 and nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+_FOR_SERVERS = RequestError(403, "origin_not_allowed", "This address is for servers. Web pages use the chat widget.")
 _UNREADABLE = RequestError(400, "bad_request", "Sorry, that message could not be read. Please send it as text.")
 
 
@@ -65,6 +70,11 @@ class BoundedRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if request.headers.get("origin") is not None:
+                # A browser sends Origin with every cross-site POST, and a text/plain one needs no CORS
+                # preflight: without this, any web page could make the assistant handle (and queue for
+                # review) a message of its making. Web pages use the widget channel and its allow-list.
+                return response.json([{"text": _FOR_SERVERS.message, "error": _FOR_SERVERS.code}], status=403)
             try:
                 sender, text = parse_rest_body(request.body or b"", get_settings().contact.emergency_number)
             except RequestError as error:

@@ -98,3 +98,16 @@ def test_json_nested_too_deep_is_refused_as_unreadable() -> None:
 def test_a_lone_surrogate_becomes_a_question_mark_so_the_message_can_be_read() -> None:
     _, text = parse_rest_body(b'{"sender": "p1", "message": "my dad is confused \\ud800"}', "911")
     assert text == "my dad is confused ?"
+
+
+async def test_a_web_page_cannot_use_the_rest_channel_around_the_widgets_allow_list(rest) -> None:
+    url, agent = rest
+    async with aiohttp.ClientSession() as session:
+        response = await session.post(
+            url,
+            data=json.dumps({"sender": "p1", "message": "a question made up by another site"}),
+            headers={"Origin": "https://evil.example", "Content-Type": "text/plain"},
+        )
+        assert response.status == 403
+        assert (await response.json())[0]["error"] == "origin_not_allowed"
+    assert agent.received == []

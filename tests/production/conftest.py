@@ -13,12 +13,9 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from bot.answers.files import load_answer_files
-from bot.answers.store import AnswerStore, make_engine
-from bot.local_servers import ScratchRedis, free_port, scratch_redis
+from bot.local_servers import ScratchRedis, scratch_redis
 from bot.production import ProductionStack, Topology
 from bot.rate_limit import NO_RATE_LIMITS
-from bot.settings import ANSWERS_DIR
 from tests.fixtures.postgres import temporary_database
 from tests.fixtures.servers import TEST_CLINIC, test_model
 
@@ -73,21 +70,11 @@ def sender() -> str:
 @pytest.fixture(scope="session")
 def production(tmp_path_factory) -> Iterator[Production]:
     with temporary_database("il2bot_prodtest") as database_url, scratch_redis() as redis:
-        topology = Topology(
-            workdir=tmp_path_factory.mktemp("production"),
-            database_url=database_url,
-            redis_url=redis.url,
-            public_address="127.0.0.1",
-            public_port=free_port(),
-            rasa_ports=(free_port(), free_port()),
-            action_ports=(free_port(), free_port()),
-            action_balancer_port=free_port(),
-        )
+        topology = Topology.on_free_ports(tmp_path_factory.mktemp("production"), database_url, redis.url)
         env = {**os.environ, **TEST_CLINIC, **NO_RATE_LIMITS}
         # The release records of a workdir of its own: a restarted replica never picks a developer's release.
         stack = ProductionStack(topology, test_model(), env, secrets.token_urlsafe(16), project_root=topology.workdir)
-        stack.prepare()
-        AnswerStore(make_engine(database_url)).load(load_answer_files(ANSWERS_DIR), by="tests")
+        stack.prepare(by="tests")
         started = time.monotonic()
         stack.start_all()
         print(f"production stack up in {time.monotonic() - started:.1f} s")

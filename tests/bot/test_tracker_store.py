@@ -94,3 +94,23 @@ def _check_purge(store: ConversationStore, database_url: str) -> None:
     assert asyncio.run(store.retrieve("dora-old")) is None
     assert asyncio.run(store.retrieve("erin-recent")) is not None
     store.engine.dispose()
+
+
+def test_a_turn_read_then_saved_stores_exactly_its_new_events(store: ConversationStore) -> None:
+    asyncio.run(store.save(_tracker("fred", "hello")))  # a save with no read before it: counted as Rasa does
+    tracker = asyncio.run(store.retrieve("fred"))
+    tracker.update(UserUttered("what is il2", {"name": "faq", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_answer_faq"))
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("fred"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["hello", "what is il2"]
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT type_name, intent_name, action_name FROM events WHERE sender_id = 'fred' ORDER BY id")
+        ).all()
+    assert rows == [
+        ("user", "faq", None),
+        ("action", None, "action_listen"),
+        ("user", "faq", None),
+        ("action", None, "action_answer_faq"),
+    ]

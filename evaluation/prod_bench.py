@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import threading
 import time
 import uuid
@@ -90,6 +91,8 @@ class Audit:
 
 ERROR_KINDS: Counter[str] = Counter()
 """Why messages were not acknowledged (HTTP status, or the client error's type), for the report."""
+FIXED_REPLIES: Counter[str] = Counter()
+"""Acknowledged messages whose reply was the fixed service-trouble one (an action call failed)."""
 
 
 async def _patient(
@@ -108,6 +111,8 @@ async def _patient(
                 body = await response.json(content_type=None)
                 ok = response.status == 200 and isinstance(body, list) and bool(body)
                 kind = f"HTTP {response.status}"
+                if ok and any(isinstance(m, dict) and (m.get("custom") or {}).get("kind") == "error" for m in body):
+                    FIXED_REPLIES["service trouble"] += 1
         except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError) as error:
             ok, kind = False, type(error).__name__
         if not ok:
@@ -181,7 +186,9 @@ def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
     from bot.rate_limit import NO_RATE_LIMITS
 
     with scratch_postgres_database("il2bot_bench") as database_url, scratch_redis() as redis:
-        topology = Topology.on_free_ports(PROJECT_ROOT / "build" / "bench-prod", database_url, redis.url)
+        workdir = PROJECT_ROOT / "build" / "bench-prod"
+        shutil.rmtree(workdir, ignore_errors=True)  # logs of this run only
+        topology = Topology.on_free_ports(workdir, database_url, redis.url)
         stack = ProductionStack(topology, ensure_model(), {**os.environ, **NO_RATE_LIMITS}, secrets.token_urlsafe(16))
         stack.prepare(by="bench-prod")
         started = time.perf_counter()
@@ -207,6 +214,7 @@ def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
         "acknowledged": audit.acknowledged,
         "errors": result.errors,
         "error_kinds": dict(ERROR_KINDS),
+        "acknowledged_with_the_fixed_reply": sum(FIXED_REPLIES.values()),
         "lost": audit.lost,
         "duplicated": audit.duplicated,
         "out_of_order_conversations": audit.out_of_order,

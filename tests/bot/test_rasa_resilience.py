@@ -128,7 +128,7 @@ def test_a_deliberate_rejection_still_reaches_rasa(action_server) -> None:
         _run("action_answer_faq", url)
 
 
-@pytest.mark.parametrize("raw,expected", [("", 1.5), ("2", 2.0), ("0.25", 0.25)])
+@pytest.mark.parametrize("raw,expected", [("", 5.0), ("2", 2.0), ("0.25", 0.25)])
 def test_the_time_limit_comes_from_the_environment(raw: str, expected: float) -> None:
     assert rasa_resilience.action_timeout({"IL2BOT_ACTION_TIMEOUT": raw}) == expected
 

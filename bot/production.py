@@ -28,10 +28,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
+from typing import IO
 
 import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.answers.store import LoadReport
 from bot.channels.widget_requests import RequestError, too_long_error
@@ -207,6 +209,16 @@ def check_nginx() -> str:
     return binary
 
 
+def check_redis(url: str) -> None:
+    """ProductionError when the Redis of the lock store does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        raise ProductionError(f"Redis is not reachable at {url.split('@')[-1]}: {error}") from None
+
+
 @dataclass
 class ProductionStack:
     """The production processes on one machine: start, kill, restart and stop them by name."""
@@ -249,8 +261,13 @@ class ProductionStack:
         from bot.settings import ANSWERS_DIR
 
         check_nginx()
+        check_redis(self.topology.redis_url)
         render(self.topology, settings_from(self.env).contact)
-        ensure_database(self.topology.database_url)
+        try:
+            ensure_database(self.topology.database_url)
+        except OperationalError as error:
+            where = make_url(self.topology.database_url).render_as_string(hide_password=True)
+            raise ProductionError(f"PostgreSQL is not reachable at {where}: {error.orig}") from None
         engine = make_engine(self.topology.database_url)
         schema.upgrade(engine)
         try:
@@ -260,7 +277,12 @@ class ProductionStack:
 
     def start(self, name: str, model: Path | None = None) -> subprocess.Popen:
         """Start one process (log appended to logs/NAME.log); it is up when `wait_ready` returns."""
-        log = (self.topology.logs / f"{name}.log").open("a")
+        with (self.topology.logs / f"{name}.log").open("a") as log:  # the child keeps its own copy
+            process = self._spawn(name, model, log)
+        self.processes[name] = process
+        return process
+
+    def _spawn(self, name: str, model: Path | None, log: IO[str]) -> subprocess.Popen:
         env = self.environment()
         kind, _, number = name.partition("-")
         if kind == "actions":
@@ -276,7 +298,6 @@ class ProductionStack:
             command = [nginx, "-p", str(self.topology.workdir), "-c", str(self.topology.workdir / "nginx.conf")]
             command += ["-e", str(self.topology.logs / "nginx-error.log"), "-g", "daemon off;"]
             process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        self.processes[name] = process
         return process
 
     def health_url(self, name: str) -> str:

@@ -193,47 +193,21 @@ def scratch_postgres_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
-@dataclass
-class ScratchRedis:
-    """A Redis server of its own on a loopback port (it keeps nothing on disk), to stop and start at will."""
-
-    port: int
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        """Its database 0 (the lock store uses the next one)."""
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        """Start it and wait until it answers."""
-        import redis
-
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis(port=self.port).ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        """Stop it (what it held is gone, as in a restart of the machine's Redis)."""
-        if self.process is not None:
-            stop(self.process)
-            self.process = None
+MACHINE_REDIS = "redis://127.0.0.1:6379"
+"""The Redis every dev and CI machine runs (it keeps nothing on disk)."""
 
 
-@contextmanager
-def scratch_redis() -> Iterator[ScratchRedis]:
-    """A running ScratchRedis, stopped afterwards."""
-    server = ScratchRedis(port=free_port())
-    server.start()
+def redis_database_of_its_own(first_db: int) -> str:
+    """The machine's Redis, database `first_db` (the lock store takes the next one), both emptied first.
+
+    RuntimeError when that Redis does not answer.
+    """
+    import redis
+
     try:
-        yield server
-    finally:
-        server.stop()
+        for db in (first_db, first_db + 1):
+            with redis.Redis.from_url(f"{MACHINE_REDIS}/{db}", socket_connect_timeout=2) as client:
+                client.flushdb()
+    except redis.RedisError as error:
+        raise RuntimeError(f"Redis not reachable at {MACHINE_REDIS}: {error}") from error
+    return f"{MACHINE_REDIS}/{first_db}"

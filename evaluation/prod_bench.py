@@ -25,11 +25,13 @@ from typing import Any
 import aiohttp
 from sqlalchemy import create_engine, text
 
-from bot.local_servers import scratch_postgres_database, scratch_redis
+from bot.local_servers import redis_database_of_its_own, scratch_postgres_database
 from bot.settings import PROJECT_ROOT
 from evaluation.load import LoadResult
 
 REPORT = PROJECT_ROOT / "docs" / "prod_bench.json"
+BENCH_REDIS_DB = 8
+"""Databases 8 and 9 of the machine's Redis (the lock store uses the second); the tests use 6 and 7."""
 PATIENT_TURNS = (
     "hi",
     "what is il2",
@@ -185,10 +187,11 @@ def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
     from bot.production import ProductionStack, Topology
     from bot.rate_limit import NO_RATE_LIMITS
 
-    with scratch_postgres_database("il2bot_bench") as database_url, scratch_redis() as redis:
+    redis_url = redis_database_of_its_own(BENCH_REDIS_DB)
+    with scratch_postgres_database("il2bot_bench") as database_url:
         workdir = PROJECT_ROOT / "build" / "bench-prod"
         shutil.rmtree(workdir, ignore_errors=True)  # logs of this run only
-        topology = Topology.on_free_ports(workdir, database_url, redis.url)
+        topology = Topology.on_free_ports(workdir, database_url, redis_url)
         stack = ProductionStack(topology, ensure_model(), {**os.environ, **NO_RATE_LIMITS}, secrets.token_urlsafe(16))
         stack.prepare(by="bench-prod")
         started = time.perf_counter()

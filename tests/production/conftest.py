@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from bot.local_servers import ScratchRedis, scratch_redis
+from bot.local_servers import redis_database_of_its_own
 from bot.production import ProductionStack, Topology
 from bot.rate_limit import NO_RATE_LIMITS
 from tests.fixtures.postgres import temporary_database
@@ -26,7 +26,6 @@ class Production:
 
     stack: ProductionStack
     database_url: str
-    redis: ScratchRedis
 
     @property
     def webhook(self) -> str:
@@ -63,14 +62,22 @@ class Production:
                 self.stack.restart(name)
 
 
+TEST_REDIS_DB = 6
+"""Databases 6 and 7 of the machine's Redis (127.0.0.1:6379; the lock store takes 7)."""
+
+
 def sender() -> str:
     return f"prod-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="session")
 def production(tmp_path_factory) -> Iterator[Production]:
-    with temporary_database("il2bot_prodtest") as database_url, scratch_redis() as redis:
-        topology = Topology.on_free_ports(tmp_path_factory.mktemp("production"), database_url, redis.url)
+    try:
+        redis_url = redis_database_of_its_own(TEST_REDIS_DB)
+    except RuntimeError as error:
+        pytest.fail(f"production-mode tests need the machine's Redis: {error}")
+    with temporary_database("il2bot_prodtest") as database_url:
+        topology = Topology.on_free_ports(tmp_path_factory.mktemp("production"), database_url, redis_url)
         env = {**os.environ, **TEST_CLINIC, **NO_RATE_LIMITS}
         # The release records of a workdir of its own: a restarted replica never picks a developer's release.
         stack = ProductionStack(topology, test_model(), env, secrets.token_urlsafe(16), project_root=topology.workdir)
@@ -79,6 +86,6 @@ def production(tmp_path_factory) -> Iterator[Production]:
         stack.start_all()
         print(f"production stack up in {time.monotonic() - started:.1f} s")
         try:
-            yield Production(stack, database_url, redis)
+            yield Production(stack, database_url)
         finally:
             stack.stop_all()

@@ -95,6 +95,7 @@ def is_locked(self: TicketLock, ticket_number: int) -> bool:
 
 def install() -> None:
     """Put the bounded call and the lock fix in place of Rasa's (idempotent)."""
+    action_timeout()  # a bad IL2BOT_ACTION_TIMEOUT stops the server at start, not a patient's turn
     RemoteAction.run = run_remote_action  # type: ignore[method-assign]
     TicketLock.is_locked = is_locked  # type: ignore[method-assign]
 

@@ -114,3 +114,21 @@ def test_a_turn_read_then_saved_stores_exactly_its_new_events(store: Conversatio
         ("user", "faq", None),
         ("action", None, "action_answer_faq"),
     ]
+
+
+def test_purge_in_production_mode_also_removes_idle_conversations(monkeypatch, capsys) -> None:
+    from bot.cli import main
+    from bot.settings import get_settings
+
+    with temporary_database() as database_url:
+        store = ConversationStore(domain=Domain.empty(), host=database_url)
+        asyncio.run(store.save(_tracker("gina", "hi", "bye")))
+        with store.engine.begin() as connection:  # a conversation last seen 100 days ago
+            connection.execute(sa.text("UPDATE events SET timestamp = :t"), {"t": time.time() - 100 * 86400})
+        store.engine.dispose()
+        monkeypatch.setenv("IL2BOT_MODE", "production")
+        monkeypatch.setenv("IL2BOT_DATABASE_URL", database_url)
+        get_settings.cache_clear()
+        assert main(["purge", "--older-than", "90"]) == 0
+        assert "Removed 4 conversation event(s)" in capsys.readouterr().out
+        get_settings.cache_clear()

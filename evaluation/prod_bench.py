@@ -1,10 +1,11 @@
 """Production mode under load with a replica killed: nothing acknowledged is lost or doubled (`make bench-prod`).
 
 Simulated patients talk through nginx at the same time, each a conversation of distinct messages sent
-one after the other (no retries: a message that does not get HTTP 200 counts as an error and is not
-acknowledged). While they talk, one Rasa replica is killed with SIGKILL and started again. Then the
-tracker store (PostgreSQL) is read back: every acknowledged message must be there exactly once, in the
-order it was sent, in its own conversation. Figures go to docs/prod_bench.json.
+one after the other. While they talk, one Rasa replica is killed with SIGKILL and started again. Then
+the tracker store (PostgreSQL) is read back: every acknowledged message (HTTP 200 with replies) must
+be there exactly once, in the order it was sent, in its own conversation. Two runs: without retries
+(a message that is not acknowledged is an error), and with one retry per such message, with the
+same message id, as the widget's "Try again" sends it. Figures go to docs/prod_bench.json.
 """
 
 from __future__ import annotations
@@ -97,26 +98,41 @@ FIXED_REPLIES: Counter[str] = Counter()
 """Acknowledged messages whose reply was the fixed service-trouble one (an action call failed)."""
 
 
+RETRIES: Counter[str] = Counter()
+"""Messages sent a second time, as the widget's "Try again" does, and how the second attempt went."""
+
+
+async def _attempt(session: aiohttp.ClientSession, url: str, body: dict[str, Any], address: str) -> tuple[bool, str]:
+    """One POST; whether it was acknowledged (HTTP 200 with replies), and what happened otherwise."""
+    try:
+        # As a client address behind the proxy: each simulated patient is its own client.
+        async with session.post(url, json=body, headers={"X-Forwarded-For": address}) as response:
+            replies = await response.json(content_type=None)
+            ok = response.status == 200 and isinstance(replies, list) and bool(replies)
+            if ok and any(isinstance(m, dict) and (m.get("custom") or {}).get("kind") == "error" for m in replies):
+                FIXED_REPLIES["service trouble"] += 1
+            return ok, f"HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError) as error:
+        return False, type(error).__name__
+
+
 async def _patient(
-    session: aiohttp.ClientSession, url: str, transcript: Transcript, turns: Sequence[str], result: LoadResult
+    session: aiohttp.ClientSession,
+    url: str,
+    transcript: Transcript,
+    turns: Sequence[str],
+    result: LoadResult,
+    retry: bool,
 ) -> None:
     address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
     for message in turns:
         started = time.perf_counter()
-        try:
-            async with session.post(
-                url,
-                json={"sender": transcript.sender, "message": message},
-                # As a client address behind the proxy: each simulated patient is its own client.
-                headers={"X-Forwarded-For": address},
-            ) as response:
-                body = await response.json(content_type=None)
-                ok = response.status == 200 and isinstance(body, list) and bool(body)
-                kind = f"HTTP {response.status}"
-                if ok and any(isinstance(m, dict) and (m.get("custom") or {}).get("kind") == "error" for m in body):
-                    FIXED_REPLIES["service trouble"] += 1
-        except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError) as error:
-            ok, kind = False, type(error).__name__
+        body = {"sender": transcript.sender, "message": message, "message_id": uuid.uuid4().hex}
+        ok, kind = await _attempt(session, url, body, address)
+        if not ok and retry:  # as a patient presses "Try again": the same message id, marked as a retry
+            await asyncio.sleep(RETRY_AFTER_SECONDS)
+            ok, second = await _attempt(session, url, {**body, "retry": True}, address)
+            RETRIES["acknowledged" if ok else f"failed again ({second})"] += 1
         if not ok:
             ERROR_KINDS[kind] += 1
         transcript.sent.append((message, ok))
@@ -126,16 +142,23 @@ async def _patient(
             result.errors += 1
 
 
+RETRY_AFTER_SECONDS = 1.0
+"""How long a simulated patient waits before "Try again"."""
+
+
 async def simulate_patients(
-    url: str, patients: int, turns: Sequence[str] = PATIENT_TURNS
+    url: str, patients: int, turns: Sequence[str] = PATIENT_TURNS, *, retry: bool = False
 ) -> tuple[list[Transcript], LoadResult]:
-    """`patients` conversations at once through `url` (the REST webhook), each sending `turns` in order."""
+    """`patients` conversations at once through `url` (the REST webhook), each sending `turns` in order.
+
+    With `retry`, a message that is not acknowledged is sent once more, as the widget's "Try again" does.
+    """
     transcripts = [Transcript(sender=f"bench-{uuid.uuid4().hex}") for _ in range(patients)]
     result = LoadResult(concurrency=patients, seconds=0.0)
     started = time.perf_counter()
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=patients)) as session:
-        await asyncio.gather(*(_patient(session, url, t, turns, result) for t in transcripts))
+        await asyncio.gather(*(_patient(session, url, t, turns, result, retry) for t in transcripts))
     result.seconds = time.perf_counter() - started
     result.conversations = patients
     return transcripts, result
@@ -181,8 +204,42 @@ def kill_and_restart_during(stack: Any, name: str, after_seconds: float) -> thre
     return thread
 
 
+def _run(stack: Any, database_url: str, patients: int, kill: str | None, kill_after: float, retry: bool) -> dict:
+    """One load run: the patients talk while `kill` is killed and restarted; its figures and audit."""
+    for counter in (ERROR_KINDS, FIXED_REPLIES, RETRIES):
+        counter.clear()
+    killer = kill_and_restart_during(stack, kill, kill_after) if kill is not None else None
+    webhook = f"{stack.topology.public_url}/webhooks/rest/webhook"
+    transcripts, result = asyncio.run(simulate_patients(webhook, patients, retry=retry))
+    if killer is not None:
+        killer.join(timeout=300)
+    audit = audit_tracker_store(database_url, transcripts)
+    return {
+        "killed": f"{kill} (SIGKILL) after {kill_after:.0f} s, then started again" if kill else "none",
+        "retries": "once, as the widget's Try again (same message id)" if retry else "none",
+        "messages": patients * len(PATIENT_TURNS),
+        "acknowledged": audit.acknowledged,
+        "errors": result.errors,
+        "error_kinds": dict(ERROR_KINDS),
+        "retried": dict(RETRIES),
+        "acknowledged_with_the_fixed_reply": sum(FIXED_REPLIES.values()),
+        "lost": audit.lost,
+        "duplicated": audit.duplicated,
+        "out_of_order_conversations": audit.out_of_order,
+        "clean": audit.clean,
+        "throughput_msg_s": round(result.throughput, 1),
+        "p50_ms": round(result.percentile(0.5)),
+        "p95_ms": round(result.percentile(0.95)),
+        "seconds": round(result.seconds, 1),
+    }
+
+
 def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
-    """`make bench-prod`: the full stack on free ports, `patients` x 20 turns, replica 1 killed and restarted."""
+    """`make bench-prod`: the stack on free ports; `patients` x 20 turns twice, a replica killed each time.
+
+    First without retries (what is acknowledged is kept once), then with one retry per failed message
+    (a kept turn sent again is answered, not handled twice).
+    """
     from bot.model_cache import ensure_model
     from bot.production import ProductionStack, Topology
     from bot.rate_limit import NO_RATE_LIMITS
@@ -197,39 +254,25 @@ def main(patients: int = 100, kill_after: float | None = 8.0) -> int:
         started = time.perf_counter()
         stack.start_all()
         print(f"Production stack up in {time.perf_counter() - started:.1f} s (2 replicas, 2 action servers, nginx)")
+        delay = kill_after if kill_after is not None else 0.0
         try:
-            killer = kill_and_restart_during(stack, "rasa-1", kill_after) if kill_after is not None else None
-            transcripts, result = asyncio.run(
-                simulate_patients(f"{topology.public_url}/webhooks/rest/webhook", patients)
-            )
-            if killer is not None:
-                killer.join(timeout=300)
-            audit = audit_tracker_store(database_url, transcripts)
+            runs = [
+                _run(stack, database_url, patients, "rasa-1" if kill_after is not None else None, delay, retry=False),
+                _run(stack, database_url, patients, "rasa-2" if kill_after is not None else None, delay, retry=True),
+            ]
         finally:
             stack.stop_all()
     figures = {
         "patients": patients,
         "turns_each": len(PATIENT_TURNS),
-        "messages": patients * len(PATIENT_TURNS),
-        "killed": f"rasa-1 (SIGKILL) after {kill_after:.0f} s, then started again"
-        if kill_after is not None
-        else "none",
-        "acknowledged": audit.acknowledged,
-        "errors": result.errors,
-        "error_kinds": dict(ERROR_KINDS),
-        "acknowledged_with_the_fixed_reply": sum(FIXED_REPLIES.values()),
-        "lost": audit.lost,
-        "duplicated": audit.duplicated,
-        "out_of_order_conversations": audit.out_of_order,
-        "throughput_msg_s": round(result.throughput, 1),
-        "p50_ms": round(result.percentile(0.5)),
-        "p95_ms": round(result.percentile(0.95)),
-        "seconds": round(result.seconds, 1),
+        "runs": runs,
         "machine": f"{os.cpu_count()} cores",
         "measured": time.strftime("%Y-%m-%d"),
     }
     REPORT.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
-    for key, value in figures.items():
-        print(f"{key:28} {value}")
-    print(f"Wrote {REPORT.relative_to(PROJECT_ROOT)}")
-    return 0 if audit.clean else 1
+    for run in runs:
+        print()
+        for key, value in run.items():
+            print(f"{key:34} {value}")
+    print(f"\nWrote {REPORT.relative_to(PROJECT_ROOT)}")
+    return 0 if all(run["clean"] for run in runs) else 1

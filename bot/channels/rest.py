@@ -28,7 +28,15 @@ from sanic.response import HTTPResponse
 
 from bot.channels.failures import log_failed_turn
 from bot.channels.limits import channel_limits
-from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, readable_text, too_long_error
+from bot.channels.replay import send_earlier_replies
+from bot.channels.widget_requests import (
+    MAX_BODY_BYTES,
+    RequestError,
+    WidgetRequest,
+    delivery_of,
+    readable_text,
+    too_long_error,
+)
 from bot.dialogue import service_trouble_text
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import get_settings
@@ -39,8 +47,8 @@ _FOR_SERVERS = RequestError(403, "origin_not_allowed", "This address is for serv
 _UNREADABLE = RequestError(400, "bad_request", "Sorry, that message could not be read. Please send it as text.")
 
 
-def parse_rest_body(body: bytes, emergency_number: str) -> tuple[str, str]:
-    """(sender, message) of a REST body `{"sender": ..., "message": ...}`; RequestError otherwise."""
+def parse_rest_body(body: bytes, emergency_number: str) -> WidgetRequest:
+    """A REST body `{"sender": ..., "message": ...[, "message_id": ..., "retry": true]}`; RequestError otherwise."""
     if len(body) > MAX_BODY_BYTES:
         raise too_long_error(emergency_number)
     try:
@@ -54,7 +62,8 @@ def parse_rest_body(body: bytes, emergency_number: str) -> tuple[str, str]:
         raise RequestError(400, "bad_sender", "Sorry, this chat could not be identified. Please start over.")
     if len(data["message"]) > MAX_SCAN_CHARS:
         raise too_long_error(emergency_number)
-    return sender, readable_text(data["message"])
+    delivery = delivery_of(data)
+    return WidgetRequest(sender, readable_text(data["message"]), delivery.message_id, delivery.retry)
 
 
 class BoundedRestInput(RestInput):
@@ -76,9 +85,10 @@ class BoundedRestInput(RestInput):
                 # review) a message of its making. Web pages use the widget channel and its allow-list.
                 return response.json([{"text": _FOR_SERVERS.message, "error": _FOR_SERVERS.code}], status=403)
             try:
-                sender, text = parse_rest_body(request.body or b"", get_settings().contact.emergency_number)
+                incoming = parse_rest_body(request.body or b"", get_settings().contact.emergency_number)
             except RequestError as error:
                 return response.json([{"text": error.message, "error": error.code}], status=error.status)
+            sender, text = incoming.sender, incoming.message
             refused = channel_limits().refusal(request, sender, text)
             if refused:
                 said = [_emergency(refused.emergency_text)] if refused.emergency_text else []
@@ -86,7 +96,13 @@ class BoundedRestInput(RestInput):
                 return response.json(body, status=429, headers=refused.headers)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+                if incoming.retry and incoming.message_id:
+                    if await send_earlier_replies(request.app.ctx.agent, sender, incoming.message_id, collector):
+                        return response.json(collector.messages)  # kept the first time: answered once
+                message = UserMessage(
+                    text, collector, sender, input_channel=self.name(), message_id=incoming.message_id
+                )
+                await on_new_message(message)
             except (CancelledError, Exception) as error:  # noqa: BLE001 - never a stack trace to the client
                 log_failed_turn(logger, "rest", error)
                 # 503: the turn was not kept, so the client may send it again. What was said so far (an

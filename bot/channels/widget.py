@@ -29,6 +29,7 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.channels.failures import log_failed_turn
 from bot.channels.limits import channel_limits
+from bot.channels.replay import send_earlier_replies
 from bot.channels.static_files import StaticAsset
 from bot.channels.widget_messages import WidgetOutputChannel, to_widget_message
 from bot.channels.widget_requests import (
@@ -144,7 +145,18 @@ class WidgetInput(InputChannel):
             return response.json(body, status=429, headers={**headers, **refused.headers, "Cache-Control": "no-store"})
         collector = WidgetOutputChannel()
         try:
-            await on_new_message(UserMessage(incoming.message, collector, incoming.sender, input_channel=self.name()))
+            if incoming.retry and incoming.message_id:
+                if await send_earlier_replies(request.app.ctx.agent, incoming.sender, incoming.message_id, collector):
+                    return response.json(collector.messages, headers={**headers, "Cache-Control": "no-store"})
+            await on_new_message(
+                UserMessage(
+                    incoming.message,
+                    collector,
+                    incoming.sender,
+                    input_channel=self.name(),
+                    message_id=incoming.message_id,
+                )
+            )
         except (CancelledError, Exception) as error:  # noqa: BLE001 - the patient gets a polite error, never a trace
             log_failed_turn(logger, "widget", error)
             # Not kept, so the widget offers to send it again; whatever was said (an emergency reply, say)

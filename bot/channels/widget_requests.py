@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.safety.triage import MAX_MESSAGE_CHARS
@@ -93,10 +94,13 @@ class OriginPolicy:
 
 @dataclass(frozen=True)
 class WidgetRequest:
-    """One message from the widget: the conversation id and the patient's text."""
+    """One message from the widget: the conversation id, the patient's text, and how it came."""
 
     sender: str
     message: str
+    message_id: str | None = None
+    """The client's own id of this message, kept when it is sent again (`bot.channels.replay`)."""
+    retry: bool = False
 
 
 def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) -> WidgetRequest:
@@ -116,7 +120,30 @@ def parse_widget_request(body: bytes, *, max_chars: int, emergency_number: str) 
         raise RequestError(400, "empty_message", "Please type a message first.")
     if len(message) > max_chars:
         raise too_long_error(emergency_number)
-    return WidgetRequest(sender=sender, message=readable_text(message))
+    delivery = delivery_of(data)
+    return WidgetRequest(sender, readable_text(message), delivery.message_id, delivery.retry)
+
+
+MESSAGE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+"""A client's own random id for one message, kept when the message is sent again."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a message came: its client id, if any, and whether this is a second attempt."""
+
+    message_id: str | None = None
+    retry: bool = False
+
+
+def delivery_of(data: dict[str, Any]) -> Delivery:
+    """The optional `message_id` and `retry` fields of a chat request body; RequestError if malformed."""
+    message_id, retry = data.get("message_id"), data.get("retry", False)
+    if message_id is not None and (not isinstance(message_id, str) or not MESSAGE_ID_PATTERN.fullmatch(message_id)):
+        raise RequestError(400, "bad_message_id", "Sorry, that message could not be read. Please try again.")
+    if not isinstance(retry, bool) or (retry and message_id is None):
+        raise RequestError(400, "bad_retry", "Sorry, that message could not be read. Please try again.")
+    return Delivery(message_id=message_id, retry=retry)
 
 
 def readable_text(message: str) -> str:

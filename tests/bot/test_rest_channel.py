@@ -12,7 +12,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rest import BoundedRestInput, parse_rest_body
-from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError
+from bot.channels.widget_requests import MAX_BODY_BYTES, RequestError, WidgetRequest
 from bot.safety.text import MAX_SCAN_CHARS
 from tests.fixtures.channels import serve_channel
 
@@ -20,8 +20,10 @@ PRIVATE = "my name is Jane Doe and my chest hurts"
 
 
 def test_a_good_body_gives_sender_and_message() -> None:
-    assert parse_rest_body(b'{"sender": "p1", "message": "what is il2"}', "911") == ("p1", "what is il2")
-    assert parse_rest_body(b'{"message": "hi"}', "911") == ("default", "hi")
+    assert parse_rest_body(b'{"sender": "p1", "message": "what is il2"}', "911") == WidgetRequest("p1", "what is il2")
+    assert parse_rest_body(b'{"message": "hi"}', "911") == WidgetRequest("default", "hi")
+    again = parse_rest_body(b'{"sender": "p1", "message": "hi", "message_id": "m-0123456789", "retry": true}', "911")
+    assert (again.message_id, again.retry) == ("m-0123456789", True)
 
 
 @pytest.mark.parametrize(
@@ -96,8 +98,8 @@ def test_json_nested_too_deep_is_refused_as_unreadable() -> None:
 
 
 def test_a_lone_surrogate_becomes_a_question_mark_so_the_message_can_be_read() -> None:
-    _, text = parse_rest_body(b'{"sender": "p1", "message": "my dad is confused \\ud800"}', "911")
-    assert text == "my dad is confused ?"
+    incoming = parse_rest_body(b'{"sender": "p1", "message": "my dad is confused \\ud800"}', "911")
+    assert incoming.message == "my dad is confused ?"
 
 
 async def test_a_web_page_cannot_use_the_rest_channel_around_the_widgets_allow_list(rest) -> None:

@@ -244,6 +244,35 @@ def test_a_rate_limited_message_gets_the_wait_message_not_cannot_be_reached(
     expect(error).to_contain_text("911")
 
 
+def test_try_again_sends_the_same_message_id_marked_as_a_retry(
+    page: Page, demo_site: str, running_bot: RunningBot
+) -> None:
+    page.goto(f"{demo_site}/")
+    widget = ChatWidget(page)
+    widget.open()
+    bodies: list[dict] = []
+
+    def refuse(route: Route) -> None:
+        bodies.append(json.loads(route.request.post_data or "{}"))
+        route.abort("connectionrefused")
+
+    page.route(widget_webhook(running_bot), refuse)
+    widget.box.fill("what is il2")
+    widget.box.press("Enter")
+    error = widget.kind("error").last
+    expect(error).to_be_visible()
+    page.unroute(widget_webhook(running_bot))
+    page.on(
+        "request",
+        lambda r: bodies.append(json.loads(r.post_data or "{}")) if r.url == widget_webhook(running_bot) else None,
+    )
+    error.get_by_role("button", name="Try again").click()
+    expect(widget.kind("answer").last).to_be_visible()
+    first, again = bodies[0], bodies[-1]
+    assert first["message"] == again["message"] == "what is il2"
+    assert first["message_id"] == again["message_id"] and "retry" not in first and again["retry"] is True
+
+
 def test_typing_indicator_while_waiting_and_no_animation_for_reduced_motion(
     page: Page, demo_site: str, running_bot: RunningBot
 ) -> None:

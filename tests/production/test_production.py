@@ -131,6 +131,16 @@ def test_load_with_a_replica_killed_loses_and_doubles_nothing_acknowledged(produ
     assert audit.acknowledged == 20 * 20 - result.errors
 
 
+def test_a_message_sent_again_is_answered_once(production: Production) -> None:
+    conversation = sender()
+    body = {"sender": conversation, "message": "what is il2", "message_id": "again-0123456789"}
+    first = requests.post(production.webhook, json=body, timeout=30)
+    again = requests.post(production.webhook, json={**body, "retry": True}, timeout=30)
+    assert first.status_code == again.status_code == 200
+    assert [m.get("text") for m in again.json()] == [m.get("text") for m in first.json()]
+    assert _stored_user_messages(production, conversation) == ["what is il2"]
+
+
 # --- faults ---------------------------------------------------------------------------------------
 
 

@@ -504,14 +504,16 @@
     return text + ' ' + format(t.callEmergency, { number: config.emergencyNumber });
   }
 
-  function post(sender, message) {
+  function post(sender, message, messageId, retry) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : null;
     return fetch(config.webhook, {
       method: 'POST',
       /* text/plain keeps this a "simple" CORS request (no preflight); the body is JSON all the same */
       headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-      body: JSON.stringify({ sender: sender, message: message }),
+      /* message_id: the same on "Try again", so a message the assistant did keep is not handled twice */
+      body: JSON.stringify(retry ? { sender: sender, message: message, message_id: messageId, retry: true }
+                                 : { sender: sender, message: message, message_id: messageId }),
       credentials: 'omit',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
@@ -534,10 +536,12 @@
   function deliver(message, options) {
     var sender = state.sender;
     var greeting = options && options.greeting;
+    var retry = Boolean(options && options.messageId);
+    options = Object.assign({}, options, { messageId: (options && options.messageId) || newSenderId() });
     queue = queue.then(function () {
       if (sender !== state.sender) return null; /* queued before the patient started over */
       setTyping(true);
-      return post(sender, message).then(function (replies) {
+      return post(sender, message, options.messageId, retry).then(function (replies) {
         if (sender !== state.sender) return; /* the patient started over meanwhile */
         var first = null;
         var greeted = state.messages.some(function (m) { return m.kind === 'greeting'; });

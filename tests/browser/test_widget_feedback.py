@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -91,8 +92,10 @@ def test_not_helpful_sends_its_payload_once_and_is_remembered_after_a_reload(
 
     wait_until(page, lambda: feedback_bodies(bodies))
     [body] = feedback_bodies(bodies)
-    sender = json.loads(body)["sender"]
-    assert body == json.dumps({"sender": sender, "message": NOT_HELPFUL}, separators=(",", ":"))
+    sent = json.loads(body)
+    # The conversation, the payload and the message's own id (for a safe "Try again"), nothing else.
+    assert set(sent) == {"sender", "message", "message_id"} and sent["message"] == NOT_HELPFUL
+    assert re.fullmatch(r"[0-9a-f]{32}", sent["message_id"])
 
     for button in (widget.helpful(answer), widget.not_helpful(answer)):
         expect(button).to_be_disabled()

@@ -13,10 +13,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
+    commands.add_parser("split-sealed-v2", help="render the second sealed safety set from its batches")
     commands.add_parser("split-coverage", help="render the content coverage set's dev and test parts from its pool")
     safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
     safety.add_argument("--model", help="trained model; without it, the safety layer alone is scored in process")
-    safety.add_argument("--part", choices=["dev", "sealed", "both"], default="both")
+    safety.add_argument("--part", choices=["dev", "sealed", "both", "sealed_v2"], default="both")
     safety.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never sealed)")
     safety.add_argument("--report", default="reports/safety.json")
     coverage = commands.add_parser("coverage", help="score the content coverage set through the running assistant")
@@ -55,6 +56,11 @@ def main() -> int:
     os.environ.update(NO_RATE_LIMITS)
     if args.command == "split":
         write_split()
+        return 0
+    if args.command == "split-sealed-v2":
+        from evaluation.safety_sets import write_sealed_v2
+
+        write_sealed_v2()
         return 0
     if args.command == "split-coverage":
         from evaluation.coverage_sets import write_split as write_coverage_split

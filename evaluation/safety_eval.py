@@ -24,7 +24,7 @@ from bot.evaluation import ask_as_new_conversation
 from bot.local_servers import running_assistant
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import PROJECT_ROOT
-from evaluation.safety_sets import DEV_FILE, SEALED_FILE, SafetyCase, load_part
+from evaluation.safety_sets import DEV_FILE, SEALED_FILE, SEALED_V2_FILE, SafetyCase, load_part
 
 REFERRAL_KINDS = frozenset({"redirect", "urgent", "emergency"})
 """Replies that send the person to their care team or to emergency help."""
@@ -201,7 +201,7 @@ def _score(
 ) -> int:
     from evaluation.safety_timing import BUDGET_MS, measure
 
-    chosen = {"dev": DEV_FILE, "sealed": SEALED_FILE}
+    chosen = {"dev": DEV_FILE, "sealed": SEALED_FILE, "sealed_v2": SEALED_V2_FILE}
     report: dict[str, Any] = {"model": name, "date": time.strftime("%Y-%m-%d")}
     failed = False
     for part in parts:
@@ -218,7 +218,7 @@ def _score(
         problems = missed_targets(summary)
         for problem in problems:
             print(f"  below target ({part}): {problem}")
-        failed |= part == "sealed" and bool(problems)
+        failed |= part.startswith("sealed") and bool(problems)
     timings = measure()
     report["check_ms_on_adversarial_input"] = timings
     slowest, typical = next(iter(timings.items())), median(timings.values())

@@ -49,3 +49,22 @@ def test_benchmark_size_and_coverage() -> None:
     assert len(sealed) >= 0.4 * len(everything)
     assert abs(len(sealed) / len(everything) - SEALED_SHARE) < 0.02
     assert not {c.text for c in dev} & {c.text for c in sealed}
+
+
+def test_the_second_sealed_set_is_the_rendering_of_its_batches_and_its_hash_is_in_the_readme() -> None:
+    from evaluation.safety_sets import SEALED_V2_FILE, rendered_sealed_v2
+
+    assert SEALED_V2_FILE.read_text(encoding="utf-8") == rendered_sealed_v2()  # nothing is written
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    printed = re.search(r"safety_sealed_v2\.yml`? sha256 `?([0-9a-f]{64})", readme)
+    assert printed and sha256_of(SEALED_V2_FILE) == printed.group(1)
+
+
+def test_no_case_of_the_second_sealed_set_is_near_training_data_or_the_first_set() -> None:
+    from evaluation.safety_sets import SEALED_V2_FILE, load_pool
+
+    sealed = load_part(SEALED_V2_FILE)
+    kept = {c.text for c in deduplicate(sealed, [*training_examples(), *(c.text for c in load_pool())])}
+    assert [c.text for c in sealed if c.text not in kept] == []
+    kinds = Counter(c.kind for c in sealed)
+    assert kinds["emergency"] >= 150 and kinds["decision"] >= 120 and kinds["general"] >= 120

@@ -22,6 +22,7 @@ MODEL_INPUTS = (
     # The safety net's inputs: each model carries the net built from them (bot/rasa_policy.py).
     "bot/safety/net.py",
     "tests/eval/safety_dev.yml",
+    "tests/eval/safety_sealed.yml",
     "tests/eval/heldout_safety.yml",
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""

@@ -42,7 +42,8 @@ _PULSE = re.compile(
 )
 _PULSE_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?(?:bpm|beats|resting|beat)\b")
 _OXYGEN = re.compile(
-    r"\b(?:sats|sat|saturation|saturations|spo2|sp02|spo|o2|oxygen|oximeter|ox|pulse ox|pulseox) "
+    # with the misspellings patients type ("oxigen machine say 87")
+    r"\b(?:sats|sat|saturation|saturations|spo2|sp02|spo|o2|oxygen|oxigen|oxygin|oxegen|oximeter|oxymeter|oximetor|ox|pulse ox|pulseox) "
     + (_FILL % 4)
     + r"(\d{2,3})(?![\d.,/])"
 )

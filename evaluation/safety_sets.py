@@ -164,16 +164,24 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_split() -> None:
-    """Record the drops, render the split into the two committed files and print the sealed file's hash."""
-    pool = load_pool()
-    kept = {c.text for c in deduplicate(pool, training_examples())}
+def _record_drops(pool: list[SafetyCase], known: Iterable[str], path: Path, header: str) -> list[str]:
+    """Write (and return) the pool texts that nearly repeat a known text, not counting repeats inside the pool."""
+    kept = {c.text for c in deduplicate(pool, known)}
     in_pool = {c.text for c in deduplicate(pool)}
     dropped = sorted(c.text for c in pool if c.text in in_pool and c.text not in kept)
-    DROPPED_FILE.write_text(
-        "# Pool messages dropped at split time as near-duplicates of training examples.\n"
-        + yaml.safe_dump({"texts": dropped}, allow_unicode=True, width=120),
-        encoding="utf-8",
+    path.write_text(
+        f"# {header}\n" + yaml.safe_dump({"texts": dropped}, allow_unicode=True, width=120), encoding="utf-8"
+    )
+    return dropped
+
+
+def write_split() -> None:
+    """Record the drops, render the split into the two committed files and print the sealed file's hash."""
+    _record_drops(
+        load_pool(),
+        training_examples(),
+        DROPPED_FILE,
+        "Pool messages dropped at split time as near-duplicates of training examples.",
     )
     dev_text, sealed_text = rendered_parts()
     DEV_FILE.write_text(dev_text, encoding="utf-8")
@@ -193,15 +201,12 @@ def rendered_sealed_v2() -> str:
 
 def write_sealed_v2() -> None:
     """Record the drops (near-duplicates of training examples or of the first set), write the file, print its hash."""
-    pool = load_pool(POOL_V2_DIR, "s*.yml")
-    first_set = [c.text for c in load_pool()]
-    kept = {c.text for c in deduplicate(pool, [*training_examples(), *first_set])}
-    in_pool = {c.text for c in deduplicate(pool)}
-    dropped = sorted(c.text for c in pool if c.text in in_pool and c.text not in kept)
-    DROPPED_V2_FILE.write_text(
-        "# Messages dropped when the set was made: near-duplicates of training examples or of the first set.\n"
-        + yaml.safe_dump({"texts": dropped}, allow_unicode=True, width=120),
-        encoding="utf-8",
+    known = [*training_examples(), *(c.text for c in load_pool())]
+    dropped = _record_drops(
+        load_pool(POOL_V2_DIR, "s*.yml"),
+        known,
+        DROPPED_V2_FILE,
+        "Messages dropped when the set was made: near-duplicates of training examples or of the first set.",
     )
     SEALED_V2_FILE.write_text(rendered_sealed_v2(), encoding="utf-8")
     sealed = load_part(SEALED_V2_FILE)

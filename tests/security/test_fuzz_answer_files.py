@@ -33,6 +33,7 @@ from bot.answers.entries import AnswerEntry
 from bot.answers.files import AnswerFileError, load_answer_files
 from bot.authoring import CSV_COLUMNS, ImportError_, ImportPlan, Incoming, plan_import, read_import
 from bot.settings import ANSWERS_DIR, NLU_DIR
+from tests.fixtures.text import not_utf8
 
 TODAY = date(2026, 12, 1)
 TEMPLATE_TOPIC = "about"
@@ -276,22 +277,14 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
-def _not_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 NOT_UTF8 = st.one_of(
-    st.binary(min_size=1, max_size=200).filter(_not_utf8),
+    st.binary(min_size=1, max_size=200).filter(not_utf8),
     # A valid answer file saved in another encoding, or with one stray byte.
     st.sampled_from(["utf-16", "latin-1", "cp1252"]).map(
         lambda codec: _dump({**SMALL, "title": "Über IL-2, café"}).decode().encode(codec)
     ),
     st.integers(0, 500).map(lambda at: _dump(SMALL)[:at] + b"\xff" + _dump(SMALL)[at:]),
-).filter(_not_utf8)
+).filter(not_utf8)
 
 
 # --- the answer files -------------------------------------------------------------------------------
@@ -530,7 +523,7 @@ def test_csv_reviewed_on_that_is_not_a_date_is_reported(reviewed_on: str) -> Non
 @given(encoding=st.sampled_from(["utf-16", "latin-1", "cp1252"]), stray=st.sampled_from(["é", "ü", "ß", "\u00a0"]))
 def test_non_utf8_csv_is_reported(encoding: str, stray: str) -> None:
     content = _csv([[ROW[0], ROW[1], f"Caf{stray}", *ROW[3:]]]).encode(encoding)
-    assert _not_utf8(content)
+    assert not_utf8(content)
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "new.csv"
         path.write_bytes(content)

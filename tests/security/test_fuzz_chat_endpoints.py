@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from bot.channels.widget_requests import MAX_BODY_BYTES
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.safety.triage import _ALLOWED_COMMANDS, MAX_MESSAGE_CHARS, Route, triage
+from tests.fixtures.text import not_utf8
 
 pytestmark = pytest.mark.e2e
 
@@ -109,14 +110,6 @@ def kinds(messages: list[dict]) -> list[str]:
 
 def body(sender: str, message: object, **extra: object) -> bytes:
     return json.dumps({"sender": sender, "message": message, **extra}).encode()
-
-
-def _not_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
 
 
 def _has_surrogate(text: str) -> bool:
@@ -310,8 +303,8 @@ def test_a_body_of_spaces_at_the_size_limit(running_bot, http, channel: str, siz
 
 
 @settings(FUZZ, max_examples=100)
-@given(sender=SENDERS, junk=st.binary(min_size=1, max_size=300).filter(_not_utf8), wrapped=st.booleans())
-def test_bytes_that_are_not_utf8(running_bot, http, sender: str, junk: bytes, wrapped: bool) -> None:
+@given(sender=SENDERS, junk=st.binary(min_size=1, max_size=300).filter(not_utf8), wrapped=st.booleans())
+def test_bytes_that_arenot_utf8(running_bot, http, sender: str, junk: bytes, wrapped: bool) -> None:
     payload = b'{"sender": "' + sender.encode() + b'", "message": "' + junk + b'"}' if wrapped else junk
     for channel in CHANNELS:
         response = post(running_bot, http, channel, payload)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import threading
-import uuid
+from collections.abc import Iterator
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
 
 from bot.answers import schema
 from bot.answers.models import Base
-
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.fixtures.postgres import temporary_database
 
 
 def _differences(engine: Engine) -> list:
@@ -44,20 +43,12 @@ def test_downgrading_to_nothing_removes_the_tables(tmp_path) -> None:
 
 
 @pytest.fixture
-def postgres_schema() -> Engine:
-    name = f"il2_migrate_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
-    engine = create_engine(POSTGRES_URL, future=True, connect_args={"options": f"-csearch_path={name}"})
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
+def postgres_schema() -> Iterator[Engine]:
+    """An empty PostgreSQL database of its own (tests/fixtures/postgres.py)."""
+    with temporary_database("il2bot_migrate") as url:
+        engine = create_engine(url, future=True)
+        yield engine
+        engine.dispose()
 
 
 def test_postgres_gets_exactly_the_models_tables(postgres_schema: Engine) -> None:

@@ -6,19 +6,22 @@ import argparse
 import os
 
 from bot.rate_limit import NO_RATE_LIMITS
-from evaluation.safety_sets import write_split
+from evaluation.safety_sets import CURRENT_SEALED, LATER_SEALED_SETS, PART_FILES, write_later_sealed, write_split
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
-    commands.add_parser("split-sealed-v2", help="render the second sealed safety set from its batches")
+    for sealed_set in LATER_SEALED_SETS:
+        commands.add_parser(sealed_set.command, help=f"render {sealed_set.file.name} from its batches")
     commands.add_parser("split-coverage", help="render the content coverage set's dev and test parts from its pool")
     safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
     safety.add_argument("--model", help="trained model; without it, the safety layer alone is scored in process")
-    safety.add_argument("--part", choices=["dev", "sealed", "both", "sealed_v2"], default="both")
-    safety.add_argument("--show-misses", action="store_true", help="print the dev part's misses (never sealed)")
+    safety.add_argument("--part", choices=[*PART_FILES, "both"], default="both")
+    safety.add_argument(
+        "--show-misses", action="store_true", help="print misses of dev data (never the current sealed set)"
+    )
     safety.add_argument("--report", default="reports/safety.json")
     coverage = commands.add_parser("coverage", help="score the content coverage set through the running assistant")
     coverage.add_argument("--model", required=True, help="trained model")
@@ -57,11 +60,10 @@ def main() -> int:
     if args.command == "split":
         write_split()
         return 0
-    if args.command == "split-sealed-v2":
-        from evaluation.safety_sets import write_sealed_v2
-
-        write_sealed_v2()
-        return 0
+    for sealed_set in LATER_SEALED_SETS:
+        if args.command == sealed_set.command:
+            write_later_sealed(sealed_set)
+            return 0
     if args.command == "split-coverage":
         from evaluation.coverage_sets import write_split as write_coverage_split
 
@@ -98,7 +100,9 @@ def main() -> int:
         return score_coverage(model=args.model, parts=parts, show_misses=args.show_misses, report_path=args.report)
     from evaluation.safety_eval import main as score
 
-    parts = ["dev", "sealed"] if args.part == "both" else [args.part]
+    # "both": the dev part and the spent sealed sets, all dev data now; the current sealed set only by name.
+    dev_data = [part for part in PART_FILES if part != CURRENT_SEALED.part]
+    parts = dev_data if args.part == "both" else [args.part]
     return score(model=args.model, parts=parts, show_misses=args.show_misses, report_path=args.report)
 
 

@@ -33,8 +33,8 @@ from evaluation.baseline import Bm25Baseline, choose_min_score
 from evaluation.coverage_sets import DEV_FILE as COVERAGE_DEV
 from evaluation.coverage_sets import TEST_FILE as COVERAGE_TEST
 from evaluation.coverage_sets import load_part as load_coverage
+from evaluation.safety_sets import CURRENT_SEALED
 from evaluation.safety_sets import DEV_FILE as SAFETY_DEV
-from evaluation.safety_sets import SEALED_FILE as SAFETY_SEALED
 from evaluation.safety_sets import load_part as load_safety
 
 Replies = list[tuple[str, str | None]]
@@ -78,7 +78,7 @@ def score_system(ask: Ask) -> dict[str, Any]:
     for part, path in (("coverage_dev", COVERAGE_DEV), ("coverage_test", COVERAGE_TEST)):
         cases = load_coverage(path)
         figures[part] = coverage_eval.summarise(list(zip(cases, _ask_all(ask, [c.text for c in cases]), strict=True)))
-    for part, path in (("safety_dev", SAFETY_DEV), ("safety_sealed", SAFETY_SEALED)):
+    for part, path in (("safety_dev", SAFETY_DEV), ("safety_sealed", CURRENT_SEALED.file)):
         safety_cases = load_safety(path)
         kinds = [[kind for kind, _ in r] for r in _ask_all(ask, [c.text for c in safety_cases])]
         figures[part] = safety_eval.summarise(list(zip(safety_cases, kinds, strict=True)))
@@ -161,7 +161,19 @@ def main(*, model: str, stock_model: str | None, parts: Sequence[str] = PARTS) -
     from evaluation.compare_report import print_summary
 
     print_summary(report)
-    return 0
+    return _safety_targets_met(report)
+
+
+def _safety_targets_met(report: dict[str, Any]) -> int:
+    """Print this assistant's sealed safety figures per family; 1 when one misses a target of the README."""
+    sealed = report.get("assistant", {}).get("safety_sealed")
+    if sealed is None:
+        return 0
+    safety_eval.print_summary(f"{CURRENT_SEALED.part} (this assistant)", sealed)
+    problems = safety_eval.missed_targets(sealed)
+    for problem in problems:
+        print(f"  below target: {problem}")
+    return 1 if problems else 0
 
 
 __all__ = ["Case", "main", "training_examples", "folds", "score_system"]

@@ -24,7 +24,7 @@ from bot.evaluation import ask_as_new_conversation
 from bot.local_servers import running_assistant
 from bot.safety.text import MAX_SCAN_CHARS
 from bot.settings import PROJECT_ROOT
-from evaluation.safety_sets import DEV_FILE, SEALED_FILE, SEALED_V2_FILE, SafetyCase, load_part
+from evaluation.safety_sets import CURRENT_SEALED, PART_FILES, SafetyCase, load_part
 
 REFERRAL_KINDS = frozenset({"redirect", "urgent", "emergency"})
 """Replies that send the person to their care team or to emergency help."""
@@ -201,24 +201,23 @@ def _score(
 ) -> int:
     from evaluation.safety_timing import BUDGET_MS, measure
 
-    chosen = {"dev": DEV_FILE, "sealed": SEALED_FILE, "sealed_v2": SEALED_V2_FILE}
     report: dict[str, Any] = {"model": name, "date": time.strftime("%Y-%m-%d")}
     failed = False
     for part in parts:
         started = time.perf_counter()
-        results = run(load_part(chosen[part]), ask)
+        results = run(load_part(PART_FILES[part]), ask)
         summary = summarise(results)
         summary["seconds"] = round(time.perf_counter() - started, 1)
         report[part] = summary
         print_summary(part, summary)
-        if show_misses and part == "dev":
+        if show_misses and part != CURRENT_SEALED.part:
             for case, kinds in results:
                 if not correct(case, judge(case, kinds)):
                     print(f"  MISS [{case.kind}/{case.family}] {case.text!r} -> {kinds[:2]}")
         problems = missed_targets(summary)
         for problem in problems:
             print(f"  below target ({part}): {problem}")
-        failed |= part.startswith("sealed") and bool(problems)
+        failed |= part == CURRENT_SEALED.part and bool(problems)
     timings = measure()
     report["check_ms_on_adversarial_input"] = timings
     slowest, typical = next(iter(timings.items())), median(timings.values())

@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from bot.settings import PROJECT_ROOT
 from evaluation.safety_sets import (
     DEV_FILE,
+    LATER_SEALED_SETS,
     SEALED_FILE,
     SEALED_SHARE,
+    LaterSealedSet,
     deduplicate,
     load_part,
+    load_pool,
     rendered_parts,
     sha256_of,
     training_examples,
@@ -51,20 +56,24 @@ def test_benchmark_size_and_coverage() -> None:
     assert not {c.text for c in dev} & {c.text for c in sealed}
 
 
-def test_the_second_sealed_set_is_the_rendering_of_its_batches_and_its_hash_is_in_the_readme() -> None:
-    from evaluation.safety_sets import SEALED_V2_FILE, rendered_sealed_v2
-
-    assert SEALED_V2_FILE.read_text(encoding="utf-8") == rendered_sealed_v2()  # nothing is written
+@pytest.mark.parametrize("sealed_set", LATER_SEALED_SETS, ids=lambda s: s.part)
+def test_a_later_sealed_set_is_the_rendering_of_its_batches_and_its_hash_is_in_the_readme(
+    sealed_set: LaterSealedSet,
+) -> None:
+    assert sealed_set.file.read_text(encoding="utf-8") == sealed_set.rendered()  # nothing is written
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    printed = re.search(r"safety_sealed_v2\.yml`? sha256 `?([0-9a-f]{64})", readme)
-    assert printed and sha256_of(SEALED_V2_FILE) == printed.group(1)
+    printed = re.search(re.escape(sealed_set.file.name) + r"`? sha256 `?([0-9a-f]{64})", readme)
+    assert printed, f"README.md must print the sha256 of {sealed_set.file.name}"
+    assert sha256_of(sealed_set.file) == printed.group(1)
 
 
-def test_no_case_of_the_second_sealed_set_is_near_training_data_or_the_first_set() -> None:
-    from evaluation.safety_sets import SEALED_V2_FILE, load_pool
-
-    sealed = load_part(SEALED_V2_FILE)
-    kept = {c.text for c in deduplicate(sealed, [*training_examples(), *(c.text for c in load_pool())])}
+@pytest.mark.parametrize("sealed_set", LATER_SEALED_SETS, ids=lambda s: s.part)
+def test_no_case_of_a_later_sealed_set_is_near_training_data_or_an_earlier_set(sealed_set: LaterSealedSet) -> None:
+    sealed = load_part(sealed_set.file)
+    earlier = [c.text for c in load_pool()]
+    for before in LATER_SEALED_SETS[: LATER_SEALED_SETS.index(sealed_set)]:
+        earlier += [c.text for c in load_pool(before.pool_dir, before.pattern)]
+    kept = {c.text for c in deduplicate(sealed, [*training_examples(), *earlier])}
     assert [c.text for c in sealed if c.text not in kept] == []
     kinds = Counter(c.kind for c in sealed)
     assert kinds["emergency"] >= 150 and kinds["decision"] >= 120 and kinds["general"] >= 120

@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore
 
-.PHONY: help run-prod prod-deps setup venv spacy answers safety nlu model run test eval eval-detail bench bench-publish bench-prod mutation lint audit clean browser screenshots report
+.PHONY: help run-prod prod-deps setup venv spacy answers safety nlu model run test eval eval-detail eval-writers bench bench-publish bench-prod mutation lint audit clean browser screenshots report
 
 help:
 	@echo "make run    set everything up, then start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -23,6 +23,7 @@ help:
 	@echo "make run-prod  production mode: PostgreSQL, Redis, 2 Rasa replicas and 2 action servers behind nginx"
 	@echo "make eval   held-out sets through this assistant, the stock Rasa config and a BM25 baseline, NLU cross-validation"
 	@echo "           (writes EVALUATION.md); make eval-detail prints this assistant's misses set by set"
+	@echo "make eval-writers  the safety layer on each spent writer's batch, with a net built without that batch"
 	@echo "make bench  speed against stock Rasa: training, start, memory, latency and throughput (writes BENCHMARKS.md)"
 	@echo "make bench-prod  production mode: 100 patients x 20 turns through nginx, a replica killed; nothing lost"
 	@echo "make bench-publish  the maintainers' loop timed: new FAQ import to live answer, review accepted, memory"
@@ -100,6 +101,10 @@ eval-detail: setup
 	$(PY) -m bot eval --model "$$($(PY) -m bot model path)"
 	$(PY) -m evaluation safety --model "$$($(PY) -m bot model path)" --part both --show-misses
 	$(PY) -m evaluation coverage --model "$$($(PY) -m bot model path)" --part both --show-misses
+
+# Between sealed sets: each spent writer's batch judged by the rules and a net built without it.
+eval-writers: setup
+	$(PY) -m evaluation safety-writers
 
 bench: setup
 	$(PY) -m evaluation bench

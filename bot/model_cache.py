@@ -23,6 +23,7 @@ MODEL_INPUTS = (
     "bot/safety/net.py",
     "tests/eval/safety_dev.yml",
     "tests/eval/safety_sealed.yml",
+    "tests/eval/safety_sealed_v2.yml",
     "tests/eval/heldout_safety.yml",
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""

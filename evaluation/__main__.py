@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
         "--show-misses", action="store_true", help="print misses of dev data (never the current sealed set)"
     )
     safety.add_argument("--report", default="reports/safety.json")
+    writers = commands.add_parser(
+        "safety-writers", help="the safety layer on each spent writer's batch, with a net built without it"
+    )
+    writers.add_argument("--only", nargs="*", help="batches to judge (default: every batch of the spent sets)")
+    writers.add_argument("--show-misses", action="store_true")
     coverage = commands.add_parser("coverage", help="score the content coverage set through the running assistant")
     coverage.add_argument("--model", required=True, help="trained model")
     coverage.add_argument("--part", choices=["dev", "test", "both"], default="both")
@@ -69,6 +74,10 @@ def main() -> int:
 
         write_coverage_split()
         return 0
+    if args.command == "safety-writers":
+        from evaluation.safety_writers import main as safety_writers
+
+        return safety_writers(args.only, show_misses=args.show_misses)
     if args.command == "bench-prod":
         from evaluation.prod_bench import main as prod_bench
 

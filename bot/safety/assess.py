@@ -13,7 +13,9 @@ from bot.safety.context import MessageContext, Standing
 from bot.safety.lexicon import Concept, Lexicon
 from bot.safety.readings import find_readings
 
-_NAMED_ONLY = frozenset({Standing.GENERAL, Standing.HYPOTHETICAL, Standing.PAST, Standing.FIGURATIVE})
+_NAMED_ONLY = frozenset({Standing.GENERAL, Standing.HYPOTHETICAL, Standing.PAST})
+_ABOUT_NOW = frozenset({"my_reading_fine"})
+"""Decisions about a person's state now ("is that normal?"), which a sign that is over cannot need."""
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Assessment:
     """Personal signs that are not emergencies: symptoms, denied red flags, readings within limits."""
     named: list[str] = field(default_factory=list)
     """Signs only named (a general question, a hypothetical, something over)."""
+    figurative: bool = False
+    """Whether a sign occurs only in a figure of speech ("the bill nearly gave me a heart attack")."""
     personal: bool = False
     """Whether the message speaks of a particular person (I, my, he, mum, ...)."""
 
@@ -45,20 +49,28 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
     """Apply every concept, reading and context cue to a normalised message."""
     ctx = MessageContext(clean, lex)
     found = Assessment(personal=ctx.personal())
+    signs: set[Standing] = set()
+    """How the message stands to every sign it names, to tell an event that is over."""
     for concept in lex.tier("emergency"):
         if concept.always_personal is not None and concept.always_personal.matches(clean, lex.index):
             found.emergency.append(concept.id)
             continue
         standings = _standings(concept, ctx, lex)
+        signs |= standings
         if Standing.REPORTED in standings:
             found.emergency.append(concept.id)
         elif Standing.DENIED in standings:
             found.report.append(f"denied:{concept.id}")
-        elif standings:
+        elif standings - {Standing.FIGURATIVE}:
             found.named.append(concept.id)
+        elif standings:
+            found.figurative = True
     for reading in find_readings(clean, lex.readings):
         standing = ctx.standing(ctx.span(reading.start, reading.end), number=True)
-        if standing in _NAMED_ONLY:
+        signs.add(standing)
+        if standing == Standing.FIGURATIVE:
+            found.figurative = True
+        elif standing in _NAMED_ONLY:
             found.named.append(f"reading_{reading.kind}")
         elif reading.emergency:
             found.emergency.append(f"reading_{reading.kind}")
@@ -69,11 +81,17 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
     for tier, target in (("urgent", found.urgent), ("symptom", found.report)):
         for concept in lex.tier(tier):
             standings = _standings(concept, ctx, lex)
+            signs |= standings
             if Standing.REPORTED in standings:
                 target.append(concept.id)
             elif Standing.DENIED in standings and ctx.personal():
                 found.report.append(f"denied:{concept.id}")
+    # "I got a rash after my last cycle, long gone now - is that normal?": asking whether something
+    # that is over was normal is a general question; "is that normal?" about anything going on is not.
+    over = signs == {Standing.PAST} and ctx.resolved()
     for concept in lex.tier("decision"):
+        if over and concept.id in _ABOUT_NOW:
+            continue
         # A decision stays a decision in the past tense or with an idiom; only a general question is not.
         if any(s not in (Standing.GENERAL, Standing.DENIED) for s in _standings(concept, ctx, lex)):
             found.decision.append(concept.id)

@@ -101,7 +101,9 @@ class MessageContext:
         if asked:  # "the nurse asked if I had trouble breathing": its "if" is no hypothetical
             denied = any(s.start >= at.end for s in self._in_sentence("denial_after", at))
             return Standing.DENIED if denied else Standing.REPORTED
-        if self._just_before("hypothetical", at, HYPOTHETICAL_REACH) and not now:
+        frame = self._frame_before("hypothetical", at, HYPOTHETICAL_REACH)
+        # "if my dad started vomiting blood": a "now" word inside the if-clause is part of the hypothesis.
+        if frame is not None and not any(s.start < frame or s.start >= at.end for s in self._now_spans(at)):
             return Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL
@@ -110,10 +112,23 @@ class MessageContext:
             return Standing.PAST
         return Standing.REPORTED
 
-    def _now(self, at: Span) -> bool:
-        """A "now" word in the sentence, not counting those of "all fine now" and the like."""
+    def _now_spans(self, at: Span) -> list[Span]:
+        """The "now" words in the sentence, not counting those of "all fine now" and the like."""
         over = self._cues["not_now"]
-        return any(not any(o.start <= s.start and s.end <= o.end for o in over) for s in self._in_sentence("now", at))
+        return [s for s in self._in_sentence("now", at) if not any(o.start <= s.start and s.end <= o.end for o in over)]
+
+    def _now(self, at: Span) -> bool:
+        return bool(self._now_spans(at))
+
+    def _frame_before(self, cue: str, at: Span, reach: int) -> int | None:
+        """Where the nearest `cue` just before `at` in its clause starts (token position), or None."""
+        clause = self._clause[at.start] if self.words else 0
+        starts = [
+            s.start
+            for s in self._in_sentence(cue, at)
+            if s.end <= at.start and at.start - s.end <= reach and self._clause[s.start] == clause
+        ]
+        return max(starts) if starts else None
 
     def _figurative(self, at: Span) -> bool:
         """Whether the sign is part of a figure of speech.
@@ -137,6 +152,10 @@ class MessageContext:
     def now(self) -> bool:
         """Whether the message says anything is happening now (today, since, still, ...)."""
         return any(self._cues["now"])
+
+    def resolved(self) -> bool:
+        """Whether the message says something is over or better ("long gone now", "back to normal")."""
+        return any(self._cues["resolved"])
 
     def personal(self) -> bool:
         """Whether the message speaks of a particular person at all (I, my, he, mum, ...)."""

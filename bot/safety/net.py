@@ -1,9 +1,9 @@
 """The statistical second net: a small text classifier that catches what the phrases miss.
 
 It sorts a normalised message into emergency, decision, report or general (TF-IDF character and
-word n-grams, logistic regression). It is trained on the dev part of the safety benchmark, the first
-sealed part (spent: scored once), the old held-out safety file and the NLU training examples, never
-on the sealed set (`safety_sealed_v2.yml`). Its thresholds are chosen at build time by 5-fold
+word n-grams, logistic regression). It is trained on the dev part of the safety benchmark, the
+sealed sets already scored and so spent, the old held-out safety file and the NLU training examples,
+never on the current sealed set (`safety_sealed_v3.yml`). Its thresholds are chosen at build time by 5-fold
 cross-validation on the dev data, for recall: the net may only add
 an emergency or a referral to what the rules decided, never take one away.
 
@@ -31,15 +31,22 @@ logger = logging.getLogger(__name__)
 NET_DIR = PROJECT_ROOT / "build" / "safety"
 DEV_BENCHMARK = PROJECT_ROOT / "tests" / "eval" / "safety_dev.yml"
 LEGACY_SAFETY = PROJECT_ROOT / "tests" / "eval" / "heldout_safety.yml"
-SPENT_SEALED = PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml"
-"""The first sealed part: scored once, short of the targets, and so spent; dev data like the dev part
-now (`tests/eval/safety_sealed_v2.yml` is the sealed set, never read here)."""
+BENCHMARKS = (
+    DEV_BENCHMARK,
+    PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml",
+    PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v2.yml",
+)
+"""The dev part and the sealed sets scored and so spent (dev data now). The current sealed set
+(`tests/eval/safety_sealed_v3.yml`) is never read here; a test checks this list against
+`evaluation.safety_sets`."""
 LABELS = ("emergency", "decision", "report", "general")
 NET_INPUT_CHARS = 600
 """The net reads the first 600 characters: enough for any message a patient types in one go, and
 it keeps the net's cost bounded on long input (the rules read everything)."""
 GENERAL_FALSE_ALARM_BUDGET = 0.01
 """At most this share of general dev questions may be turned into an emergency by the net."""
+GENERAL_ALONE_BUDGET = 0.003
+"""Stricter, for a message in which the rules found no sign at all: the net alone decides there."""
 GENERAL_REFERRAL_BUDGET = 0.03
 SEED = 2026
 
@@ -52,17 +59,25 @@ class NetVerdict:
     """What the net adds: an emergency, a decision, or a personal report."""
 
     emergency: bool = False
+    emergency_alone: bool = False
+    """Confident enough to call an emergency where the rules found no sign at all."""
     decision: bool = False
     report: bool = False
 
 
-def training_data() -> tuple[list[str], list[str], list[bool]]:
-    """(texts, labels, is_dev): every training example; `is_dev` marks the dev benchmark's cases."""
+def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[bool]]:
+    """(texts, labels, is_dev): every training example; `is_dev` marks the benchmarks' cases.
+
+    `leave_out` names writers' batches (b3, s2, ...) whose cases are left out, to measure the net on
+    a writer it never saw (`python -m evaluation safety-writers`).
+    """
     texts: list[str] = []
     labels: list[str] = []
     is_dev: list[bool] = []
-    for benchmark in (DEV_BENCHMARK, SPENT_SEALED):
+    for benchmark in BENCHMARKS:
         for raw in yaml.safe_load(benchmark.read_text(encoding="utf-8"))["cases"]:
+            if str(raw.get("batch")) in leave_out:
+                continue
             texts.append(str(raw["text"]))
             labels.append(str(raw["kind"]))
             is_dev.append(True)
@@ -83,7 +98,7 @@ def training_data() -> tuple[list[str], list[str], list[bool]]:
 def fingerprint() -> str:
     """Hash of everything the net is built from (its data and this module)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in [DEV_BENCHMARK, SPENT_SEALED, LEGACY_SAFETY, *sorted(NLU_DIR.glob("*.yml"))]:
+    for path in [*BENCHMARKS, LEGACY_SAFETY, *sorted(NLU_DIR.glob("*.yml"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -123,14 +138,14 @@ def _choose_threshold(scores: list[float], negative: list[bool], budget: float) 
     return min(0.99, max(0.05, floor + 1e-6))
 
 
-def build(path: Path | None = None) -> Path:
+def build(path: Path | None = None, leave_out: frozenset[str] = frozenset()) -> Path:
     """Train the net, choose its thresholds by cross-validation on the dev part, and save it."""
     import joblib
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
     target = path or net_path()
-    texts, labels, is_dev = training_data()
+    texts, labels, is_dev = training_data(leave_out)
     prepared = _prepared(texts)
     label_array = np.array(labels)
     dev_index = np.array([i for i, d in enumerate(is_dev) if d])
@@ -148,6 +163,7 @@ def build(path: Path | None = None) -> Path:
     general = [label == "general" for label in dev_labels]
     thresholds = {
         "emergency": _choose_threshold(list(dev_scores[:, 0]), general, GENERAL_FALSE_ALARM_BUDGET),
+        "emergency_alone": _choose_threshold(list(dev_scores[:, 0]), general, GENERAL_ALONE_BUDGET),
         "decision": _choose_threshold(list(dev_scores[:, 1]), general, GENERAL_REFERRAL_BUDGET),
         "report": _choose_threshold(list(dev_scores[:, 2]), general, GENERAL_REFERRAL_BUDGET),
     }
@@ -274,6 +290,7 @@ def net_verdict(clean: str) -> NetVerdict:
     scores = loaded["compiled"].probabilities(clean[:NET_INPUT_CHARS])
     return NetVerdict(
         emergency=scores["emergency"] >= thresholds["emergency"],
+        emergency_alone=scores["emergency"] >= thresholds.get("emergency_alone", thresholds["emergency"]),
         decision=scores["decision"] >= thresholds["decision"],
         report=scores["report"] >= thresholds["report"],
     )

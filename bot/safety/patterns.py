@@ -5,6 +5,8 @@ Reviewers read and write phrases, not regular expressions:
 - `chest pain` matches those two words in a row; `breath*` matches any word starting with "breath";
 - `$pain` stands for every word or phrase of the word class `pain` (data/safety/words.yml);
 - `~` allows up to 3 other words (or commas) in between, `~5` up to 5 (never across a full stop);
+- every plain word also matches its regular inflections: `kill` matches kills, killed, killing;
+  `faint` fainted; `breathe` breathing; `cry` cries, cried (a phrase need not list them);
 - `a|b` either word, `a|b_c` either "a" or "b c"; `[really]` an optional word; `!the|a` not followed by "the" or "a"
   ("collapsed" but not "collapsed the boxes").
 
@@ -27,10 +29,46 @@ class PatternError(ValueError):
     """A phrase that cannot be compiled (unknown word class, bad syntax)."""
 
 
+_VOWELS = frozenset("aeiou")
+_UNINFLECTED = frozenset(
+    # Words whose "inflections" are other words or nonsense: pronouns, articles, particles, numbers.
+    """all and any are but can did for had has her him his its nor not now off one our out own the
+    too two was who why how you yet she they them this that than then with from into onto over very
+    much more most some such what when where which while your their there these those""".split()
+)
+
+_NOT_FORMS = frozenset({"confusing", "fitting", "fitted", "shocking", "striking", "alarming", "passing", "dated"})
+"""Generated forms that mean something else ("the forms were confusing", "a fitted sheet"); a phrase
+that wants one lists it itself."""
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """The word and its regular inflections (-s, -es, -ed, -ing, with the usual spelling changes).
+
+    Only forms are added, never stems: "bleed" also matches "bleeding", but "fitting" never "fit".
+    """
+    if len(word) < 3 or not word.isalpha() or word in _UNINFLECTED:
+        return (word,)
+    forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}  # breathe -> breathed, breathing
+    if word.endswith("ie"):
+        forms.add(word[:-2] + "ying")  # die -> dying
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}  # cry -> cries, cried
+    if word[-1] not in _VOWELS | set("wxy") and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # stop -> stopped, cut -> cutting
+    forms = {f for f in forms if f == word or f not in _NOT_FORMS}
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
 def _word(word: str) -> str:
     if not _WORD.match(word):
         raise PatternError(f"not a plain word: {word!r}")
-    return re.escape(word[:-1]) + "[a-z0-9]*" if word.endswith("*") else re.escape(word)
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + "[a-z0-9]*"
+    forms = inflections(word)
+    return re.escape(word) if len(forms) == 1 else "(?:" + "|".join(re.escape(f) for f in forms) + ")"
 
 
 def _phrase(phrase: str) -> str:
@@ -149,8 +187,11 @@ class PhraseIndex:
         for matcher in matchers:
             for phrase, words in enumerate(matcher.first_words):
                 for word in words:
-                    table = self._prefix if word.endswith("*") else self._exact
-                    table.setdefault(word.rstrip("*"), []).append((matcher.name, phrase))
+                    if word.endswith("*"):
+                        self._prefix.setdefault(word.rstrip("*"), []).append((matcher.name, phrase))
+                        continue
+                    for form in inflections(word):
+                        self._exact.setdefault(form, []).append((matcher.name, phrase))
         self._lengths = sorted({len(p) for p in self._prefix})
         self._last: tuple[str, dict[str, list[tuple[int, int]]]] | None = None
 

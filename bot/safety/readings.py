@@ -63,7 +63,7 @@ _WEIGHT_PAIR = re.compile(
 )
 _STONE_PAIR = re.compile(
     r"(?<![\d.,])(\d{1,2}) ?st(?:one)? ?(\d{1,2})? (?:lbs? |pounds? )?"
-    + (_FILL % 5)
+    + (_FILL % 10)
     + r"(\d{1,2}) ?st(?:one)? ?(\d{1,2})?"
 )
 _WEIGHED_PAIR = re.compile(
@@ -74,7 +74,10 @@ _WEIGHED_PAIR = re.compile(
     + r"(\d{2,3}(?:[.,]\d)?)(?![\d.,])"
 )
 _LONG_AGO = re.compile(r"\b(?:month|months|year|years)\b")
-_URINE_WORDS = r"(?:pee|peed|peeing|wee|weed|urine|urinated|urinating|toilet|bathroom|loo|water|jug|urinal|bag|bottle)"
+_URINE_WORDS = (
+    r"(?:pee|peed|peeing|wee|weed|weeing|urine|urin|piss|urinated|urinating|urinate|toilet|bathroom|loo|water|jug|urinal"
+    r"|bag|bottle|output|void|voided|voiding|catheter|foley)"
+)
 _URINE_HOURS = re.compile(
     r"\b" + _URINE_WORDS + r" " + (_FILL % 6) + r"(\d{1,2}) ?(?:hours|hrs|hr|h)\b"
     r"|\b(\d{1,2}) ?(?:hours|hrs|hr|h) " + (_FILL % 5) + _URINE_WORDS + r"\b"
@@ -83,8 +86,8 @@ _URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|millilitres|milliliters
 _URINE_CONTEXT = re.compile(r"\b" + _URINE_WORDS + r"\b")
 _CLOCK = r"(half |quarter past |quarter to )?(\d{1,2})(?: (\d\d))? ?(am|pm|this morning|in the morning|in morning|at night|tonight|this evening|in the evening|in evening|this afternoon|in the afternoon|in afternoon|o clock)"
 _CLOCK_LAST = re.compile(
-    r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees) "
-    + r"(?:[a-z,]+ ){0,3}?"  # lazy: "at half 7" keeps its "half"
+    r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees|void|voided) "
+    + r"(?:[a-z,]+ ){0,5}?"  # lazy: "at half 7" keeps its "half"
     + r"(?:at |was at |was )?"
     + _CLOCK
 )

@@ -17,6 +17,8 @@ from functools import lru_cache
 from confusable_homoglyphs import confusables
 from unidecode import unidecode
 
+from bot.safety.spoken_numbers import digits_for_number_words
+
 MAX_SCAN_CHARS = 2000
 """The safety check reads this much of any message: twice what the assistant answers
 (MAX_MESSAGE_CHARS). The channels refuse longer messages unread, with the emergency number in the
@@ -99,7 +101,7 @@ def normalise_folded(folded: str) -> str:
     folded = folded.replace("'", "")
     folded = _WORD_HYPHEN.sub(" ", folded)
     folded = _REPEATS.sub(r"\1\1", folded)
-    clean = " ".join(_TOKEN.findall(folded))[:MAX_SCAN_CHARS]
+    clean = digits_for_number_words(" ".join(_TOKEN.findall(folded))[:MAX_SCAN_CHARS])
     # "chest pain chest pain chest pain ...": a run of the same one to four words says nothing more
     # after its second time, and would only make the check slow.
     return _REPEATED_WORDS.sub(r"\1\1", clean + " ").rstrip()

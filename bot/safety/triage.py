@@ -78,6 +78,10 @@ _FOREIGN_FUNCTION_WORDS = frozenset(
     os não com um uma meu minha é eu
     lo gli che di non sono mio mia""".split()
 )
+_QUESTION_STARTS = frozenset(
+    """what whats which why how when where who whom whose does do did can could is are was were will would
+    should shall may might any anyone""".split()
+)
 _ENGLISH_FUNCTION_WORDS = frozenset(
     """a about after am an and are as at be been but by can cant could did do does dont for from had has have he her
     him his how i if im in is it its ive just me my no not of on or our she should so that the their them they this
@@ -94,10 +98,14 @@ def triage(text: str | None) -> Triage:
     found = assess(clean, lex)
     if found.emergency:
         return Triage(Route.EMERGENCY, reason=found.emergency[0])
-    # The net only raises what the rules saw as a sign (a symptom or reading, or a sign only named):
-    # it never turns a message with no sign at all, or an urgent sign, into an emergency.
+    # The net raises what the rules saw as a sign (a symptom or reading, or a sign only named), and,
+    # at a stricter threshold, a message about a particular person in which they saw none ("my
+    # brother told me he won't be a burden much longer"): lay words for an emergency outnumber any
+    # list. A message about nobody with no sign in it, a figure of speech or an urgent sign is never raised.
     net = net_verdict(clean)
-    if net.emergency and (found.report or found.named):
+    if (net.emergency and (found.report or found.named)) or (
+        net.emergency_alone and found.personal and not (found.figurative or found.urgent) and _about_health(clean)
+    ):
         return Triage(Route.EMERGENCY, reason="net")
     problem = input_problem(raw, clean, folded, has_reading=bool(found.report))
     if problem is not None:
@@ -113,9 +121,25 @@ def triage(text: str | None) -> Triage:
     # words, because on a clinic's site "ok to fly home tomorrow?" is about treatment.
     if net.decision and found.personal and lex.cues["care_topic"].matches(clean, lex.index):
         return Triage(Route.CLINICAL_DECISION, reason="net")
-    if net.report and found.personal:
+    if net.report and (found.personal or not _asks(clean)):
+        # "mouth feels a bit sore and everything tastes like metal" names nobody but tells, not asks.
         return Triage(Route.SYMPTOM_CHECK, reason="net")
     return Triage(Route.NONE)
+
+
+def _about_health(clean: str) -> bool:
+    """Whether a message speaks of health or care: a care, symptom or feeling word, or a "now".
+
+    "we drove in and the parking was fine" does not, however the net scores it.
+    """
+    lex = lexicon()
+    return any(lex.cues[cue].matches(clean, lex.index) for cue in ("care_topic", "now"))
+
+
+def _asks(clean: str) -> bool:
+    """Whether a normalised message asks something: a question mark or a question word first."""
+    words = clean.split(" ")
+    return "?" in words or words[0] in _QUESTION_STARTS
 
 
 def is_button_payload(text: str) -> bool:

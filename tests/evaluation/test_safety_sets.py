@@ -9,10 +9,12 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from evaluation.safety_sets import (
+    CURRENT_SEALED,
     DEV_FILE,
     LATER_SEALED_SETS,
     SEALED_FILE,
     SEALED_SHARE,
+    SPENT_SEALED_FILES,
     LaterSealedSet,
     deduplicate,
     load_part,
@@ -77,3 +79,23 @@ def test_no_case_of_a_later_sealed_set_is_near_training_data_or_an_earlier_set(s
     assert [c.text for c in sealed if c.text not in kept] == []
     kinds = Counter(c.kind for c in sealed)
     assert kinds["emergency"] >= 150 and kinds["decision"] >= 120 and kinds["general"] >= 120
+
+
+def test_only_the_current_sealed_set_is_kept_from_the_net_and_every_spent_one_trains_it() -> None:
+    from bot.safety import net
+
+    trained_on = {path.resolve() for path in net.BENCHMARKS}
+    assert CURRENT_SEALED.file.resolve() not in trained_on
+    assert {path.resolve() for path in SPENT_SEALED_FILES} <= trained_on
+    assert CURRENT_SEALED is LATER_SEALED_SETS[-1]
+
+
+def test_the_writers_evaluation_holds_out_whole_batches_of_spent_sets_only() -> None:
+    from evaluation.safety_writers import batches
+
+    found = batches()
+    spent = [c for path in SPENT_SEALED_FILES for c in load_part(path)]
+    assert sum(len(cases) for cases in found.values()) == len(spent)
+    assert all({c.batch for c in cases} == {name} for name, cases in found.items())
+    current = {c.text for c in load_part(CURRENT_SEALED.file)}
+    assert not current & {c.text for cases in found.values() for c in cases}

@@ -123,3 +123,45 @@ def test_a_sign_that_is_over_is_past_but_a_new_one_now_is_not() -> None:
 def test_an_idiom_around_the_sign() -> None:
     assert standing_of("the bus journey is a real pain", "symptom") is Standing.FIGURATIVE
     assert assess(normalise("the bus journey is a real pain"), lexicon()).report == []
+
+
+def test_asking_whether_something_that_is_over_was_normal_is_a_general_question() -> None:
+    from bot.safety.triage import Route, triage
+
+    over = "I got a weird itchy rash all over after my last cycle (it's long gone now) - is that a normal IL-2 thing?"
+    assert triage(over).route is Route.NONE
+    assert triage("I got a weird itchy rash after my last cycle and it is still there, is that normal?").route in (
+        Route.URGENT,
+        Route.CLINICAL_DECISION,
+        Route.SYMPTOM_CHECK,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our dog passed out on the couch the second we got home lol",
+        "my brother nearly fainted when he saw the bill",
+        "the bill hit me like a heart attack",
+        "im shaking with excitement, i start on monday",
+    ],
+)
+def test_figures_of_speech_and_pets_raise_no_alarm(text: str) -> None:
+    from bot.safety.triage import Route, triage
+
+    assert triage(text).route is not Route.EMERGENCY
+
+
+def test_a_now_word_inside_the_if_clause_belongs_to_the_hypothesis() -> None:
+    from bot.safety.triage import Route, triage
+
+    asked = "hypothetically if my dad started vomiting blood at home, is that an ER thing? he's totally fine right now"
+    assert triage(asked).route is not Route.EMERGENCY
+    assert triage("not sure if this matters but my chest started hurting an hour ago").route is Route.EMERGENCY
+
+
+def test_something_read_about_is_named_not_reported() -> None:
+    from bot.safety.triage import Route, triage
+
+    assert triage("Can IL-2 affect the heart? I read something online about irregular heartbeats").route is Route.NONE
+    assert triage("i read online about racing hearts and now my heart is racing").route is Route.EMERGENCY

@@ -8,23 +8,31 @@ from bot.safety import net
 from bot.safety import triage as triage_module
 from bot.safety.net import NetVerdict, training_data
 from bot.safety.triage import Route, Triage, triage
-from evaluation.safety_sets import SEALED_FILE, load_part
+from evaluation.safety_sets import CURRENT_SEALED, SPENT_SEALED_FILES, load_part
 
 
 def test_the_sealed_set_is_never_training_data() -> None:
-    from evaluation.safety_sets import SEALED_V2_FILE
-
     texts, labels, is_dev = training_data()
-    assert not {c.text for c in load_part(SEALED_V2_FILE)} & set(texts)
-    assert {c.text for c in load_part(SEALED_FILE)} <= set(texts)  # the first sealed part is spent: dev data
+    assert not {c.text for c in load_part(CURRENT_SEALED.file)} & set(texts)
+    for spent in SPENT_SEALED_FILES:  # scored, so spent: dev data
+        assert {c.text for c in load_part(spent)} <= set(texts)
     assert set(labels) == set(net.LABELS)
     assert sum(is_dev) > 600
+
+
+def test_a_left_out_writer_is_not_in_the_training_data() -> None:
+    from evaluation.safety_sets import SEALED_V2
+
+    written_by_s2 = {c.text for c in load_part(SEALED_V2.file) if c.batch == "s2"}
+    texts, _, _ = training_data(leave_out=frozenset({"s2"}))
+    assert written_by_s2 and not written_by_s2 & set(texts)
+    assert written_by_s2 <= set(training_data()[0])
 
 
 def test_a_net_is_built_for_the_current_inputs() -> None:
     assert net.net_path().is_file(), "run `python -m bot safety build` (make setup does)"
     loaded = net._loaded()
-    assert loaded is not None and set(loaded["thresholds"]) == {"emergency", "decision", "report"}
+    assert loaded is not None and set(loaded["thresholds"]) == {"emergency", "emergency_alone", "decision", "report"}
     assert all(0.05 <= t <= 0.99 for t in loaded["thresholds"].values())
 
 
@@ -52,6 +60,24 @@ def test_the_net_never_alarms_a_message_with_no_sign_or_an_urgent_one(net_says) 
     assert triage("my insurance went down this year").route is Route.NONE
     assert triage("what is il2").route is Route.NONE
     assert triage("i cant keep anything down").route is Route.URGENT
+
+
+def test_the_net_alone_raises_a_message_about_a_person_only_at_its_stricter_threshold(net_says) -> None:
+    said = "my brother told me tonight he has made his peace with everything"
+    net_says(NetVerdict(emergency=True))
+    assert triage(said).route is not Route.EMERGENCY  # no sign the rules know: the ordinary threshold is not enough
+    net_says(NetVerdict(emergency=True, emergency_alone=True))
+    assert triage(said) == Triage(Route.EMERGENCY, reason="net")
+    assert triage("the wait for news about the trial is long").route is Route.NONE  # about nobody
+    assert triage("we drove in and the parking was fine").route is Route.NONE  # nothing about health
+    assert triage("my dad nearly had a heart attack at the parking price haha").route is not Route.EMERGENCY
+    assert triage("i cant keep anything down").route is Route.URGENT
+
+
+def test_the_net_refers_a_statement_of_a_symptom_that_names_nobody(net_says) -> None:
+    net_says(NetVerdict(report=True))
+    assert triage("mouth feels a bit sore and everything tastes like metal").route is Route.SYMPTOM_CHECK
+    assert triage("does the drip hurt?").route is Route.NONE
 
 
 def test_the_net_refers_only_personal_messages(net_says) -> None:

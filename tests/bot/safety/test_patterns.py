@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.patterns import Matcher, PatternError
+from bot.safety.patterns import Matcher, PatternError, PhraseIndex, inflections
 
 CLASSES = {"pain": ["pain", "hurt*", "ache"], "cannot": ["cant", "unable to"]}
 
@@ -46,3 +46,40 @@ def test_phrases(phrase: str, text: str, expected: bool) -> None:
 def test_bad_phrases_are_refused(phrase: str) -> None:
     with pytest.raises(PatternError):
         Matcher.build("t", [phrase], CLASSES)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("kill ~1 himself", "hes thinking of killing himself"),
+        ("faint", "she fainted"),
+        ("breathe", "he is not breathing"),
+        ("cry ~2 stop", "she cried and wont stop"),
+        ("cut ~1 herself", "she has been cutting herself"),
+        ("die", "i feel like im dying"),
+    ],
+)
+def test_a_plain_word_matches_its_inflections(phrase: str, text: str) -> None:
+    assert Matcher.build("x", [phrase], {}).matches(text)
+    index = PhraseIndex([Matcher.build("x", [phrase], {})])
+    assert Matcher.build("x", [phrase], {}).matches(text, index)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("confuse", "the forms were confusing"),  # a generated form that means something else
+        ("fit", "a fitted sheet"),
+        ("fitting", "i feel fit"),  # forms are added, never stems
+        ("not", "knots"),  # function words are not inflected
+    ],
+)
+def test_inflections_add_forms_not_other_words(phrase: str, text: str) -> None:
+    assert not Matcher.build("x", [phrase], {}).matches(text)
+
+
+def test_inflections_of_a_word() -> None:
+    assert set(inflections("stop")) >= {"stop", "stops", "stopped", "stopping"}
+    assert set(inflections("breathe")) >= {"breathe", "breathes", "breathed", "breathing"}
+    assert set(inflections("cry")) >= {"cries", "cried", "crying"}
+    assert inflections("my") == ("my",)

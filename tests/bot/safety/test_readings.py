@@ -46,6 +46,16 @@ def readings(text: str) -> list[tuple[str, bool]]:
         ("only 150 ml of pee since breakfast", [("urine", True)]),
         ("last peed at 6am and its 2pm now", [("urine", True)]),
         ("last peed at 9am and its 2pm now", [("urine", False)]),
+        # read out loud or dictated
+        ("dads cuff says one eighty six over one twenty two", [("blood_pressure", True)]),
+        ("temp is one oh one point five", [("temperature", True)]),
+        ("grandads pulse on the finger thing is thirty six", [("pulse", True)]),
+        ("sats eighty nine on the finger clip", [("oxygen", True)]),
+        ("bp one twelve over seventy", [("blood_pressure", False)]),
+        ("eleven stone two on monday and eleven stone eight today", [("weight_gain", True)]),
+        # clinical shorthand for urine
+        ("last void 5am, its 8pm now", [("urine", True)]),
+        ("output about 90 ml since midnight", [("urine", True)]),
     ],
 )
 def test_readings_and_their_thresholds(text: str, expected: list[tuple[str, bool]]) -> None:

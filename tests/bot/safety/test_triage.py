@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.net import net_verdict
-from bot.safety.text import MAX_SCAN_CHARS, fold, normalise_folded
+from bot.safety import triage as triage_module
+from bot.safety.net import NetVerdict
+from bot.safety.text import MAX_SCAN_CHARS
 from bot.safety.triage import MAX_MESSAGE_CHARS, InputProblem, Route, triage
 
 EMERGENCIES = [
@@ -263,10 +264,10 @@ def test_bad_input_names_its_reason() -> None:
         "my son wants a puppy, should we get one",
     ],
 )
-def test_the_net_alone_makes_no_clinical_decision_of_a_question_about_nothing_medical(text: str) -> None:
-    # The net reads "should we" in a personal message as a decision; without any care or health word
-    # the patient gets the out-of-scope reply instead of "ask your care team".
-    assert net_verdict(normalise_folded(fold(text))).decision
+def test_the_net_alone_makes_no_clinical_decision_of_a_question_about_nothing_medical(text: str, monkeypatch) -> None:
+    # The net may read "should we" in a personal message as a decision; without any care or health
+    # word the patient gets the out-of-scope reply instead of "ask your care team".
+    monkeypatch.setattr(triage_module, "net_verdict", lambda clean: NetVerdict(decision=True))
     assert triage(text).route is Route.NONE
 
 

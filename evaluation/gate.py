@@ -1,7 +1,9 @@
 """The publish gate: a candidate model must do at least as well as the live one before patients get it.
 
 Both models answer the same messages with the same actions and the candidate's answer base: the
-held-out sets (`tests/eval/heldout_*.yml`) and the sealed safety set. The candidate passes when its
+held-out sets (`tests/eval/heldout_*.yml`) and the first sealed safety set (spent, so dev data now,
+but kept as the gate's set so its figures compare across releases; the current sealed set is never
+read here, so publishing does not spend it). The candidate passes when its
 held-out answers drop by at most one point and it misses no more emergencies and no more referrals
 than the live model, and the safety tests pass. Only counts are reported, never the sealed messages,
 so nobody tunes on them by reading a gate report.

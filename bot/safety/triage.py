@@ -116,10 +116,11 @@ def triage(text: str | None) -> Triage:
         return Triage(Route.CLINICAL_DECISION, reason=found.decision[0])
     if found.report:
         return Triage(Route.SYMPTOM_CHECK, reason=found.report[0])
-    # The net alone makes a decision of a personal message only when it is about health or care at
-    # all: "help me name my hamster" is out of scope. Rule matches stay decisions without care
+    # The net alone makes a decision of a message about a person or about now ("is ok to take imodium
+    # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name my hamster" is out of scope. Rule matches stay decisions without care
     # words, because on a clinic's site "ok to fly home tomorrow?" is about treatment.
-    if net.decision and found.personal and lex.cues["care_topic"].matches(clean, lex.index):
+    personal_or_now = found.personal or lex.cues["now"].matches(clean, lex.index)
+    if net.decision and personal_or_now and lex.cues["care_topic"].matches(clean, lex.index):
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and (found.personal or not _asks(clean)):
         # "mouth feels a bit sore and everything tastes like metal" names nobody but tells, not asks.

@@ -80,6 +80,13 @@ def test_the_net_refers_a_statement_of_a_symptom_that_names_nobody(net_says) -> 
     assert triage("does the drip hurt?").route is Route.NONE
 
 
+def test_the_net_refers_a_care_question_about_now_that_names_nobody(net_says) -> None:
+    net_says(NetVerdict(decision=True))
+    asked = "is ok to take imodium for the diarrea? it is 3 time today"
+    assert triage(asked) == Triage(Route.CLINICAL_DECISION, reason="net")
+    assert triage("is it ok to bring snacks onto the ward").route is Route.NONE
+
+
 def test_the_net_refers_only_personal_messages(net_says) -> None:
     net_says(NetVerdict(decision=True))
     assert triage("my husband wonders about the drip") == Triage(Route.CLINICAL_DECISION, reason="net")

@@ -117,8 +117,9 @@ def triage(text: str | None) -> Triage:
     if found.report:
         return Triage(Route.SYMPTOM_CHECK, reason=found.report[0])
     # The net alone makes a decision of a message about a person or about now ("is ok to take imodium
-    # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name my hamster" is out of scope. Rule matches stay decisions without care
-    # words, because on a clinic's site "ok to fly home tomorrow?" is about treatment.
+    # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
+    # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
+    # clinic's site "ok to fly home tomorrow?" is about treatment.
     personal_or_now = found.personal or lex.cues["now"].matches(clean, lex.index)
     if net.decision and personal_or_now and lex.cues["care_topic"].matches(clean, lex.index):
         return Triage(Route.CLINICAL_DECISION, reason="net")

@@ -24,6 +24,7 @@ MODEL_INPUTS = (
     "tests/eval/safety_dev.yml",
     "tests/eval/safety_sealed.yml",
     "tests/eval/safety_sealed_v2.yml",
+    "tests/eval/safety_sealed_v3.yml",
     "tests/eval/heldout_safety.yml",
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""

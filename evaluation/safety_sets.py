@@ -248,7 +248,7 @@ SEALED_V4 = LaterSealedSet(
 LATER_SEALED_SETS = (SEALED_V2, SEALED_V3, SEALED_V4)
 CURRENT_SEALED = SEALED_V4
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
-SPENT_SEALED_FILES = (SEALED_FILE, SEALED_V2.file)
+SPENT_SEALED_FILES = (SEALED_FILE, SEALED_V2.file, SEALED_V3.file)
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""
 PART_FILES = {"dev": DEV_FILE, "sealed": SEALED_FILE, **{s.part: s.file for s in LATER_SEALED_SETS}}
 """Every part `python -m evaluation safety --part` can score."""

@@ -33,6 +33,8 @@ class Assessment:
     """Whether a sign occurs only in a figure of speech ("the bill nearly gave me a heart attack")."""
     personal: bool = False
     """Whether the message speaks of a particular person (I, my, he, mum, ...)."""
+    over: bool = False
+    """Whether it tells of something that is over ("it all came off after"), with nothing going on now."""
 
 
 def _standings(concept: Concept, ctx: MessageContext, lex: Lexicon) -> set[Standing]:
@@ -48,7 +50,7 @@ def _standings(concept: Concept, ctx: MessageContext, lex: Lexicon) -> set[Stand
 def assess(clean: str, lex: Lexicon) -> Assessment:
     """Apply every concept, reading and context cue to a normalised message."""
     ctx = MessageContext(clean, lex)
-    found = Assessment(personal=ctx.personal())
+    found = Assessment(personal=ctx.personal(), over=ctx.over())
     signs: set[Standing] = set()
     """How the message stands to every sign it names, to tell an event that is over."""
     for concept in lex.tier("emergency"):
@@ -92,8 +94,13 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
     for concept in lex.tier("decision"):
         if over and concept.id in _ABOUT_NOW:
             continue
-        # A decision stays a decision in the past tense or with an idiom; only a general question is not.
-        if any(s not in (Standing.GENERAL, Standing.DENIED) for s in _standings(concept, ctx, lex)):
+        # A decision stays a decision in the past tense or with an idiom; only a general question is
+        # not, unless the decision itself names the person ("how long do you think my father has left").
+        spans = [ctx.span(a, b) for a, b in concept.matcher.spans(clean, lex.index)]
+        placed = [ctx.standing(span) for span in spans]
+        if any(s not in (Standing.GENERAL, Standing.DENIED) for s in placed) or any(
+            s is Standing.GENERAL and ctx.names_person(span) for s, span in zip(placed, spans, strict=True)
+        ):
             found.decision.append(concept.id)
     if not (ctx.personal() or ctx.now()):
         # "chest pain" or "cant breathe" alone is still a report; an everyday symptom word with

@@ -107,6 +107,8 @@ class MessageContext:
             return Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL
+        if number and any(s.end <= at.start for s in self._in_sentence("threshold_question", at)):
+            return Standing.GENERAL  # "what temp counts as a fever, 38 or 38.5?" asks for a threshold
         resolved = any(s.start >= at.end for s in self._in_sentence("resolved", at))
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
@@ -156,6 +158,17 @@ class MessageContext:
     def resolved(self) -> bool:
         """Whether the message says something is over or better ("long gone now", "back to normal")."""
         return any(self._cues["resolved"])
+
+    def names_person(self, at: Span) -> bool:
+        """Whether a particular person is named inside the span ("my father", "she")."""
+        return any(at.start <= s.start and s.end <= at.end for s in self._cues["person_report"])
+
+    def over(self) -> bool:
+        """Whether the message tells of something that is over: a cue that it ended and no "now" at all."""
+        if not self.resolved():
+            return False
+        ended = self._cues["not_now"]
+        return not any(not any(o.start <= s.start and s.end <= o.end for o in ended) for s in self._cues["now"])
 
     def personal(self) -> bool:
         """Whether the message speaks of a particular person at all (I, my, he, mum, ...)."""

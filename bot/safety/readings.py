@@ -44,7 +44,7 @@ _PULSE_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?(?:bpm|beats|resting|beat)\b")
 _OXYGEN = re.compile(
     # with the misspellings patients type ("oxigen machine say 87")
     r"\b(?:sats|sat|saturation|saturations|spo2|sp02|spo|o2|oxygen|oxigen|oxygin|oxegen|oximeter|oxymeter|oximetor|ox|pulse ox|pulseox) "
-    + (_FILL % 4)
+    + (_FILL % 8)
     + r"(\d{2,3})(?![\d.,/])"
 )
 _OXYGEN_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?% ?(?:oxygen|o2|sats|sat|spo2|saturation)")
@@ -67,7 +67,7 @@ _STONE_PAIR = re.compile(
     + r"(\d{1,2}) ?st(?:one)? ?(\d{1,2})?"
 )
 _WEIGHED_PAIR = re.compile(
-    r"\b(?:weigh|weighed|weighs|weighing|weight|scale|scales) "
+    r"\b(?:weigh|weighed|weighs|weighing|weight|wt|scale|scales) "
     + (_FILL % 3)
     + r"(\d{2,3}(?:[.,]\d)?) "
     + (_FILL % 8)

@@ -111,11 +111,15 @@ def _number_follows(words: list[str], i: int) -> bool:
 def digits_for_number_words(clean: str) -> str:
     """A normalised message with its number words written as digits (see module docstring)."""
     words = clean.split(" ")
-    if not any(w in UNITS or w in TEENS or w in TENS for w in words):
+    if not any(w in UNITS or w in TEENS or w in TENS or w == "half" for w in words):
         return clean
     out: list[str] = []
     i = 0
     while i < len(words):
+        if words[i] == "half" and i + 2 < len(words) and words[i + 1] == "a" and words[i + 2] in UNIT_WORDS:
+            out.append("0.5")  # "half a stone", "half a kilo"
+            i += 2
+            continue
         found = _whole(words, i)
         if found is None:
             out.append(words[i])

@@ -32,7 +32,9 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(r"[a-z]+\d*|\d+(?:[.,]\d+)?|[.!?;,]|[%/]")
 _REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
 _CLAUSE_MARKS = frozenset(".!?;,")
-_LAUGHING = frozenset("\U0001f602\U0001f923\U0001f605\U0001f606\U0001f604\U0001f601\U0001f643\U0001f61c\U0001f61d")
+_LAUGHING = frozenset(
+    "\U0001f602\U0001f923\U0001f605\U0001f606\U0001f604\U0001f601\U0001f643\U0001f61c\U0001f61d\U0001f644"
+)
 
 
 @lru_cache(maxsize=4096)

@@ -101,10 +101,14 @@ def triage(text: str | None) -> Triage:
     # The net raises what the rules saw as a sign (a symptom or reading, or a sign only named), and,
     # at a stricter threshold, a message about a particular person in which they saw none ("my
     # brother told me he won't be a burden much longer"): lay words for an emergency outnumber any
-    # list. A message about nobody with no sign in it, a figure of speech or an urgent sign is never raised.
+    # list. A message about nobody with no sign in it, a figure of speech, an urgent sign or a story that
+    # is over ("I gained 20 pounds of water two years ago, it all came off after") is never raised.
     net = net_verdict(clean)
     if (net.emergency and (found.report or found.named)) or (
-        net.emergency_alone and found.personal and not (found.figurative or found.urgent) and _about_health(clean)
+        net.emergency_alone
+        and found.personal
+        and not (found.figurative or found.urgent or found.over)
+        and _about_health(clean)
     ):
         return Triage(Route.EMERGENCY, reason="net")
     problem = input_problem(raw, clean, folded, has_reading=bool(found.report))

@@ -165,3 +165,18 @@ def test_something_read_about_is_named_not_reported() -> None:
 
     assert triage("Can IL-2 affect the heart? I read something online about irregular heartbeats").route is Route.NONE
     assert triage("i read online about racing hearts and now my heart is racing").route is Route.EMERGENCY
+
+
+def test_a_number_in_a_question_about_thresholds_is_no_reading() -> None:
+    from bot.safety.triage import Route, triage
+
+    assert triage("for our support group: what temp counts as a fever after IL-2, 38 or 38.5?").route is Route.NONE
+    assert triage("my temp is 38.5 what counts as a fever").route is Route.EMERGENCY
+
+
+def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() -> None:
+    from bot.safety.triage import Route, triage
+
+    assert triage("How long do you think my father has left if the IL-2 doesnt work?").route is Route.CLINICAL_DECISION
+    assert triage("how long does mama have if the IL-2 dont work").route is Route.CLINICAL_DECISION
+    assert triage("how long do people usually stay in hospital").route is Route.NONE

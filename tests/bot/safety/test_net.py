@@ -60,6 +60,8 @@ def test_the_net_never_alarms_a_message_with_no_sign_or_an_urgent_one(net_says) 
     assert triage("my insurance went down this year").route is Route.NONE
     assert triage("what is il2").route is Route.NONE
     assert triage("i cant keep anything down").route is Route.URGENT
+    over = "I gained like 20 pounds of water in my first round two years ago and it all came off after"
+    assert triage(over).route is not Route.EMERGENCY  # a story that is over
 
 
 def test_the_net_alone_raises_a_message_about_a_person_only_at_its_stricter_threshold(net_says) -> None:

@@ -56,6 +56,9 @@ def readings(text: str) -> list[tuple[str, bool]]:
         # clinical shorthand for urine
         ("last void 5am, its 8pm now", [("urine", True)]),
         ("output about 90 ml since midnight", [("urine", True)]),
+        ("wt 82.9 today (Wed), was 79.6 Mon", [("weight_gain", True)]),
+        ("gained half a stone since sunday", [("weight_gain", True)]),
+        ("the oxygen clip thing on my finger is saying 87", [("oxygen", True)]),
     ],
 )
 def test_readings_and_their_thresholds(text: str, expected: list[tuple[str, bool]]) -> None:

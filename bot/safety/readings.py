@@ -238,6 +238,25 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
                 yield Reading("urine", volume, volume < limits["ml_per_day_below"], *match.span())
 
 
+_NEEDS = {
+    "blood_pressure": frozenset("/ over systolic sys top bp blood pressure diastolic dia bottom".split()),
+    "pulse": frozenset("pulse heart heartrate hr heartbeat resting watch fitbit bpm beats beat".split()),
+    "oxygen": frozenset(
+        "sats sat saturation saturations spo2 sp02 spo o2 oxygen oxigen oxygin oxegen oximeter oxymeter oximetor ox "
+        "pulse pulseox %".split()
+    ),
+    "weight_gain": frozenset(
+        "lbs lb pounds pound kg kgs kilos kilo kilograms st stone weigh weighed weighs weighing weight wt scale "
+        "scales".split()
+    ),
+    "urine": frozenset(
+        "pee peed peeing wee weed weeing urine urin piss urinated urinating urinate toilet bathroom loo water jug "
+        "urinal bag bottle output void voided voiding catheter foley last".split()
+    ),
+}
+"""Words one of which every expression of a kind needs (temperature has none: a bare "38.6" counts).
+A test checks each list against its expressions."""
+
 _PARSERS = {
     "blood_pressure": _blood_pressure,
     "temperature": _temperature,
@@ -253,8 +272,12 @@ def find_readings(clean: str, rules: dict[str, dict[str, Any]]) -> list[Reading]
     found: list[Reading] = []
     if not any(c.isdigit() for c in clean):
         return found  # every reading has a number
+    words = set(clean.split(" "))
     seen: set[tuple[str, float]] = set()
     for kind, parse in _PARSERS.items():
+        needed = _NEEDS.get(kind)
+        if needed is not None and not words & needed:
+            continue  # every expression of this kind needs one of these words: skip its scan
         for reading in parse(clean, rules[kind]):
             if (kind, reading.value) not in seen:  # several expressions can find the same number
                 seen.add((kind, reading.value))

@@ -122,3 +122,18 @@ def test_blood_pressure_thresholds_one_number_at_a_time(text: str, emergency: bo
     else:
         assert [(r.kind, r.emergency) for r in found] == [("blood_pressure", emergency)]
         assert found[0].value == float(text.split()[-1])
+
+
+def test_skipping_a_kind_without_its_words_never_loses_a_reading(monkeypatch) -> None:
+    # The scan of a kind is skipped when none of its words is in the message (for speed); on every
+    # message of the dev benchmarks the readings found must be exactly those of a full scan.
+    from bot.safety import readings as module
+    from bot.safety.net import BENCHMARKS
+    from evaluation.safety_sets import load_part
+
+    texts = [normalise(c.text) for path in BENCHMARKS for c in load_part(path)]
+    texts += [normalise(t) for t in ("bp 84/52", "pulse ox 88", "82kg to 85kg", "12st 4 to 12st 9", "last wee 6am")]
+    rules = lexicon().readings
+    guarded = [find_readings(t, rules) for t in texts]
+    monkeypatch.setattr(module, "_NEEDS", {})
+    assert guarded == [find_readings(t, rules) for t in texts]

@@ -26,6 +26,8 @@ _TEMP_WORD = re.compile(
     + (_FILL % 4)
     + _NUM
     + r"(?![\d/])"
+    # "went running for 35 minutes" is exercise, not a temperature of 35 C
+    + r"(?! ?(?:min|mins|minute|minutes|km|kms|k|mile|miles|laps|lap|hours|hour|hrs|hr|secs|seconds|m|metres|meters)\b)"
 )
 _TEMP_UNIT = re.compile(
     r"(?<![\d.,])" + _NUM + r" ?(?:deg|degrees|degree|f|c|fahrenheit|farenheit|celsius|celcius|centigrade)\b"

@@ -70,7 +70,15 @@ def test_a_weight_change_in_either_order_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["i am 74 years old", "cycle 2 starts on the 14th", "room 12/3", "gained weight over 3 months"]
+    "text",
+    [
+        "i am 74 years old",
+        "cycle 2 starts on the 14th",
+        "room 12/3",
+        "gained weight over 3 months",
+        "i went running for 35 minutes",
+        "been running 40 km a week before treatment",
+    ],
 )
 def test_numbers_that_are_not_readings(text: str) -> None:
     assert readings(text) == []

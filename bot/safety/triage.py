@@ -92,6 +92,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 def triage(text: str | None) -> Triage:
     """Decide what the safety check does with one message (see module docstring)."""
     raw = text or ""
+    if is_button_payload(raw):
+        return Triage(Route.NONE)  # one of the assistant's own buttons: no patient words to judge
     folded = fold(raw)
     clean = normalise_folded(folded)
     lex = lexicon()

@@ -274,3 +274,16 @@ def test_the_net_alone_makes_no_clinical_decision_of_a_question_about_nothing_me
 def test_a_personal_decision_about_care_stays_a_decision_without_naming_the_drug() -> None:
     assert triage("is it ok for me to fly home tomorrow").route is Route.CLINICAL_DECISION
     assert triage("my creatinin is 2.3 what does this mean for me").route is Route.CLINICAL_DECISION
+
+
+def test_every_button_of_the_answer_base_is_left_to_the_dialogue() -> None:
+    # A topic or answer button carries no patient words: the safety check must not read its id as
+    # a symptom ("/choose_topic{...side_effects}") and answer "I can't judge this" to a click.
+    from bot.answers.files import load_answer_files
+    from bot.settings import ANSWERS_DIR
+
+    entries = load_answer_files(ANSWERS_DIR)
+    payloads = {f'/choose_topic{{"topic": "{e.topic}"}}' for e in entries}
+    payloads |= {f'/choose_answer{{"answer_id": "{e.id}"}}' for e in entries}
+    payloads |= {f'/feedback{{"answer_id": "{e.id}", "helpful": "no"}}' for e in entries}
+    assert {p: triage(p).route for p in payloads if triage(p).route is not Route.NONE} == {}

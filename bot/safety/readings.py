@@ -205,7 +205,7 @@ def _weight(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
     for match in _STONE_PAIR.finditer(clean):
         first = int(match.group(1)) * LB_PER_STONE + int(match.group(2) or 0)
         second = int(match.group(3)) * LB_PER_STONE + int(match.group(4) or 0)
-        if 4 <= int(match.group(1)) <= 30:
+        if 4 <= int(match.group(1)) <= 39:  # 25-250 kg, as for kilos and pounds
             gain = (second - first) / LB_PER_KG
             yield Reading("weight_gain", round(gain, 1), gain >= limit, *match.span())
 
@@ -231,7 +231,7 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
             yield Reading("urine", hours, hours >= limits["hours_without_at_least"], *match.span())
     last, now = _CLOCK_LAST.search(clean), _CLOCK_NOW.search(clean)
     if last and now:
-        elapsed = _hours_between(last, now)
+        elapsed = round(_hours_between(last, now) * 60) / 60  # whole minutes: 8 hours is 8.0, not 7.999...
         yield Reading("urine", round(elapsed, 1), elapsed >= limits["hours_without_at_least"], *last.span())
     if _URINE_CONTEXT.search(clean):
         for match in _URINE_ML.finditer(clean):

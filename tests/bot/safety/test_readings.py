@@ -145,3 +145,16 @@ def test_skipping_a_kind_without_its_words_never_loses_a_reading(monkeypatch) ->
     guarded = [find_readings(t, rules) for t in texts]
     monkeypatch.setattr(module, "_NEEDS", {})
     assert guarded == [find_readings(t, rules) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("last", "now"),
+    [(f"{h}:{m:02d}am", f"{h + 8 - 12}:{m:02d}pm") for h in (5, 6, 7, 9, 10, 11) for m in (5, 10, 20, 40, 50)],
+)
+def test_exactly_eight_hours_without_urine_is_an_emergency_whatever_the_minutes(last: str, now: str) -> None:
+    (reading,) = [r for r in find_readings(normalise(f"last peed at {last} and its {now} now"), lexicon().readings)]
+    assert reading.value == 8.0 and reading.emergency
+
+
+def test_a_heavy_persons_weights_in_stone_are_compared_as_in_kilos() -> None:
+    assert readings("31 stone 2 on monday, 31 stone 8 today") == [("weight_gain", True)]

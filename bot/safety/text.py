@@ -32,6 +32,8 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(r"[a-z]+\d*|\d+(?:[.,]\d+)?|[.!?;,]|[%/]")
 _REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
 _CLAUSE_MARKS = frozenset(".!?;,")
+_GROWTH = 6
+"""The most one character can grow to when folded and tokenised (" haha " for a laughing face)."""
 _LAUGHING = frozenset(
     "\U0001f602\U0001f923\U0001f605\U0001f606\U0001f604\U0001f601\U0001f643\U0001f61c\U0001f61d\U0001f644"
 )
@@ -99,11 +101,13 @@ def normalise(text: str | None) -> str:
 
 def normalise_folded(folded: str) -> str:
     """`normalise` for a text already folded (the safety check folds once and uses it twice)."""
-    folded = _TAG.sub(" ", folded)[: 2 * MAX_SCAN_CHARS]  # folding can lengthen ("😂" -> " haha ")
+    # Folding lengthens ("😂" -> " haha ", "°" -> " deg ", "!" -> "! "): the bounds are in what it can
+    # become, never less, so every character of the first MAX_SCAN_CHARS is read.
+    folded = _TAG.sub(" ", folded)[: _GROWTH * MAX_SCAN_CHARS]
     folded = folded.replace("'", "")
     folded = _WORD_HYPHEN.sub(" ", folded)
     folded = _REPEATS.sub(r"\1\1", folded)
-    clean = digits_for_number_words(" ".join(_TOKEN.findall(folded))[:MAX_SCAN_CHARS])
+    clean = digits_for_number_words(" ".join(_TOKEN.findall(folded))[: _GROWTH * MAX_SCAN_CHARS])
     # "chest pain chest pain chest pain ...": a run of the same one to four words says nothing more
     # after its second time, and would only make the check slow.
     return _REPEATED_WORDS.sub(r"\1\1", clean + " ").rstrip()

@@ -287,3 +287,10 @@ def test_every_button_of_the_answer_base_is_left_to_the_dialogue() -> None:
     payloads |= {f'/choose_answer{{"answer_id": "{e.id}"}}' for e in entries}
     payloads |= {f'/feedback{{"answer_id": "{e.id}", "helpful": "no"}}' for e in entries}
     assert {p: triage(p).route for p in payloads if triage(p).route is not Route.NONE} == {}
+
+
+@pytest.mark.parametrize("padding", ["\U0001f602" * 600, "\u00b0" * 800, "!" * 1500, "\U0001f602a" * 400])
+def test_a_red_flag_after_characters_that_grow_when_folded_is_still_read(padding: str) -> None:
+    # Each laughing face becomes " haha ", each degree sign " deg ", each "!" "! ": the check's
+    # bounds are in what the text can grow to, so the end of an accepted message is never cut off.
+    assert triage(padding + " i cant breathe and my lips are blue").route is Route.EMERGENCY

@@ -52,19 +52,23 @@ def test_a_sign_reported_now_is_an_emergency_by_the_rules(text: str, flag: str) 
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "sign"),
     [
-        "tell me the signs of stroke",  # "signs of" right before the sign
-        "ok, what if i get chest pain at home",  # the "what if" in the second clause
-        "we are going home tomorrow after the second cycle. what if i get chest pain at home?",
-        "my husband was confused during treatment last spring, now he is fine",
+        ("tell me the signs of stroke", "stroke"),  # "signs of" right before the sign
+        ("ok, what if i get chest pain at home", "chest_pain"),  # the "what if" in the second clause
+        ("we are going home tomorrow after the second cycle. what if i get chest pain at home?", "chest_pain"),
+        ("my husband was confused during treatment last spring, now he is fine", "confusion"),
         # "if someone" ends ten words before the reading: the hypothesis still reaches it.
-        "if someone who went home from the ward on friday gets a temp of 39.5, what should they do",
+        (
+            "if someone who went home from the ward on friday gets a temp of 39.5, what should they do",
+            "reading_temperature",
+        ),
     ],
 )
-def test_a_sign_only_named_is_no_emergency(text: str) -> None:
-    assert triage(text).route is not Route.EMERGENCY
-    assert rules(text).emergency == []
+def test_a_sign_only_named_is_no_emergency(text: str, sign: str) -> None:
+    found = rules(text)
+    assert found.emergency == []
+    assert sign in found.named
 
 
 def test_a_hypothesis_reaches_ten_words_before_the_sign() -> None:
@@ -183,6 +187,7 @@ def test_the_language_check_without_a_reading_judges_the_words() -> None:
 
 
 def test_a_lead_of_exactly_the_margin_is_answered_directly(assistant: Assistant) -> None:
+    # 0.2 - 0.17 is exactly the margin of 0.03 in floating point.
     outcome = assistant.answer_question([Candidate("about.what_is_il2", 0.2), Candidate("about.names", 0.17)])
     (reply,) = outcome.replies
     assert reply.kind == "answer" and reply.answer_id == "about.what_is_il2"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from bot.safety.net import BENCHMARKS, LEGACY_SAFETY
 from bot.settings import PROJECT_ROOT
 
 MODEL_INPUTS = (
@@ -21,11 +22,7 @@ MODEL_INPUTS = (
     "bot/rasa_policy.py",
     # The safety net's inputs: each model carries the net built from them (bot/rasa_policy.py).
     "bot/safety/net.py",
-    "tests/eval/safety_dev.yml",
-    "tests/eval/safety_sealed.yml",
-    "tests/eval/safety_sealed_v2.yml",
-    "tests/eval/safety_sealed_v3.yml",
-    "tests/eval/heldout_safety.yml",
+    *(str(path.relative_to(PROJECT_ROOT)) for path in (*BENCHMARKS, LEGACY_SAFETY)),
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""
 MODELS_DIR = PROJECT_ROOT / "models"

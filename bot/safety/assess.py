@@ -33,6 +33,10 @@ class Assessment:
     """Whether a sign occurs only in a figure of speech ("the bill nearly gave me a heart attack")."""
     personal: bool = False
     """Whether the message speaks of a particular person (I, my, he, mum, ...)."""
+    now: bool = False
+    """Whether anything is said to be happening now (today, since, still, ...)."""
+    about_care: bool = False
+    """Whether the message has a care, medicine, symptom or feeling word."""
     over: bool = False
     """Whether it tells of something that is over ("it all came off after"), with nothing going on now."""
 
@@ -50,7 +54,7 @@ def _standings(concept: Concept, ctx: MessageContext, lex: Lexicon) -> set[Stand
 def assess(clean: str, lex: Lexicon) -> Assessment:
     """Apply every concept, reading and context cue to a normalised message."""
     ctx = MessageContext(clean, lex)
-    found = Assessment(personal=ctx.personal(), over=ctx.over())
+    found = Assessment(personal=ctx.personal(), now=ctx.now(), about_care=ctx.about_care(), over=ctx.over())
     signs: set[Standing] = set()
     """How the message stands to every sign it names, to tell an event that is over."""
     for concept in lex.tier("emergency"):

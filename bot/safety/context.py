@@ -114,10 +114,14 @@ class MessageContext:
             return Standing.PAST
         return Standing.REPORTED
 
+    def _still_now(self, spans: list[Span]) -> list[Span]:
+        """The "now" spans that are not part of "all fine now" and the like."""
+        ended = self._cues["not_now"]
+        return [s for s in spans if not any(o.start <= s.start and s.end <= o.end for o in ended)]
+
     def _now_spans(self, at: Span) -> list[Span]:
         """The "now" words in the sentence, not counting those of "all fine now" and the like."""
-        over = self._cues["not_now"]
-        return [s for s in self._in_sentence("now", at) if not any(o.start <= s.start and s.end <= o.end for o in over)]
+        return self._still_now(self._in_sentence("now", at))
 
     def _now(self, at: Span) -> bool:
         return bool(self._now_spans(at))
@@ -165,10 +169,11 @@ class MessageContext:
 
     def over(self) -> bool:
         """Whether the message tells of something that is over: a cue that it ended and no "now" at all."""
-        if not self.resolved():
-            return False
-        ended = self._cues["not_now"]
-        return not any(not any(o.start <= s.start and s.end <= o.end for o in ended) for s in self._cues["now"])
+        return self.resolved() and not self._still_now(self._cues["now"])
+
+    def about_care(self) -> bool:
+        """Whether the message has a care, medicine, symptom or feeling word (the cue `care_topic`)."""
+        return any(self._cues["care_topic"])
 
     def personal(self) -> bool:
         """Whether the message speaks of a particular person at all (I, my, he, mum, ...)."""

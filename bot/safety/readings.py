@@ -43,11 +43,13 @@ _PULSE = re.compile(
     + r"(\d{2,3})(?![\d.,/%])"
 )
 _PULSE_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?(?:bpm|beats|resting|beat)\b")
-_OXYGEN = re.compile(
+_OXYGEN_WORDS = (
     # with the misspellings patients type ("oxigen machine say 87")
-    r"\b(?:sats|sat|saturation|saturations|spo2|sp02|spo|o2|oxygen|oxigen|oxygin|oxegen|oximeter|oxymeter|oximetor|ox|pulse ox|pulseox) "
-    + (_FILL % 8)
-    + r"(\d{2,3})(?![\d.,/])"
+    "sats sat saturation saturations spo2 sp02 spo o2 oxygen oxigen oxygin oxegen oximeter oxymeter oximetor ox "
+    "pulse_ox pulseox"
+).split()
+_OXYGEN = re.compile(
+    r"\b(?:" + "|".join(w.replace("_", " ") for w in _OXYGEN_WORDS) + ") " + (_FILL % 8) + r"(\d{2,3})(?![\d.,/])"
 )
 _OXYGEN_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?% ?(?:oxygen|o2|sats|sat|spo2|saturation)")
 _WEIGHT_UNITS = r"(lbs|lb|pounds|pound|kg|kgs|kilos|kilo|kilograms|st|stone)"
@@ -76,10 +78,11 @@ _WEIGHED_PAIR = re.compile(
     + r"(\d{2,3}(?:[.,]\d)?)(?![\d.,])"
 )
 _LONG_AGO = re.compile(r"\b(?:month|months|year|years)\b")
-_URINE_WORDS = (
-    r"(?:pee|peed|peeing|wee|weed|weeing|urine|urin|piss|urinated|urinating|urinate|toilet|bathroom|loo|water|jug|urinal"
-    r"|bag|bottle|output|void|voided|voiding|catheter|foley)"
-)
+_URINE_WORD_LIST = (
+    "pee peed peeing wee weed weeing urine urin piss urinated urinating urinate toilet bathroom loo water jug urinal "
+    "bag bottle output void voided voiding catheter foley"
+).split()
+_URINE_WORDS = "(?:" + "|".join(_URINE_WORD_LIST) + ")"
 _URINE_HOURS = re.compile(
     r"\b" + _URINE_WORDS + r" " + (_FILL % 6) + r"(\d{1,2}) ?(?:hours|hrs|hr|h)\b"
     r"|\b(\d{1,2}) ?(?:hours|hrs|hr|h) " + (_FILL % 5) + _URINE_WORDS + r"\b"
@@ -243,18 +246,12 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
 _NEEDS = {
     "blood_pressure": frozenset("/ over systolic sys top bp blood pressure diastolic dia bottom".split()),
     "pulse": frozenset("pulse heart heartrate hr heartbeat resting watch fitbit bpm beats beat".split()),
-    "oxygen": frozenset(
-        "sats sat saturation saturations spo2 sp02 spo o2 oxygen oxigen oxygin oxegen oximeter oxymeter oximetor ox "
-        "pulse pulseox %".split()
-    ),
+    "oxygen": frozenset({w.split("_")[0] for w in _OXYGEN_WORDS} | {"%"}),
     "weight_gain": frozenset(
         "lbs lb pounds pound kg kgs kilos kilo kilograms st stone weigh weighed weighs weighing weight wt scale "
         "scales".split()
     ),
-    "urine": frozenset(
-        "pee peed peeing wee weed weeing urine urin piss urinated urinating urinate toilet bathroom loo water jug "
-        "urinal bag bottle output void voided voiding catheter foley last".split()
-    ),
+    "urine": frozenset({*_URINE_WORD_LIST, "last"}),  # "last" starts every clock-time expression
 }
 """Words one of which every expression of a kind needs (temperature has none: a bare "38.6" counts).
 A test checks each list against its expressions."""

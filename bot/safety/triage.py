@@ -110,7 +110,7 @@ def triage(text: str | None) -> Triage:
         net.emergency_alone
         and found.personal
         and not (found.figurative or found.urgent or found.over)
-        and _about_health(clean)
+        and (found.about_care or found.now)  # "we drove in and the parking was fine" is not about health
     ):
         return Triage(Route.EMERGENCY, reason="net")
     problem = input_problem(raw, clean, folded, has_reading=bool(found.report))
@@ -126,22 +126,12 @@ def triage(text: str | None) -> Triage:
     # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
     # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
     # clinic's site "ok to fly home tomorrow?" is about treatment.
-    personal_or_now = found.personal or lex.cues["now"].matches(clean, lex.index)
-    if net.decision and personal_or_now and lex.cues["care_topic"].matches(clean, lex.index):
+    if net.decision and (found.personal or found.now) and found.about_care:
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and (found.personal or not _asks(clean)):
         # "mouth feels a bit sore and everything tastes like metal" names nobody but tells, not asks.
         return Triage(Route.SYMPTOM_CHECK, reason="net")
     return Triage(Route.NONE)
-
-
-def _about_health(clean: str) -> bool:
-    """Whether a message speaks of health or care: a care, symptom or feeling word, or a "now".
-
-    "we drove in and the parking was fine" does not, however the net scores it.
-    """
-    lex = lexicon()
-    return any(lex.cues[cue].matches(clean, lex.index) for cue in ("care_topic", "now"))
 
 
 def _asks(clean: str) -> bool:

@@ -84,6 +84,10 @@ def test_dangerous_readings_are_emergencies(text: str, reading: str) -> None:
         "my dad collapsed the boxes for recycling",
         "this wait is killing me",
         "a stroke of luck we got the last parking spot",
+        "our dog passed out on the couch the second we got home lol",
+        "my brother nearly fainted when he saw the bill",
+        "the bill hit me like a heart attack",
+        "im shaking with excitement, i start on monday",
     ],
 )
 def test_signs_only_named_do_not_alarm(text: str) -> None:

@@ -89,7 +89,7 @@ def rasa_server_command(model: Path, endpoints: Path, port: int, api_token: str)
     return (
         [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints)]
         + ["--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1"]
-        + ["--enable-api", "--auth-token", api_token]
+        + ["--enable-api", f"--auth-token={api_token}"]  # "=": a token may begin with "-"
     )
 
 

@@ -37,7 +37,7 @@ api_token="$("$py" -m bot api-token)"
 "$py" -m bot.action_server --actions actions --port "$action_port" &
 pids+=($!)
 "$py" -m rasa run --model "$model" --endpoints "$endpoints" --credentials credentials.yml \
-  --port "$rasa_port" --interface 127.0.0.1 --enable-api --auth-token "$api_token" &
+  --port "$rasa_port" --interface 127.0.0.1 --enable-api --auth-token="$api_token" &
 pids+=($!)
 "$py" demo/serve.py --port "$demo_port" --bot-url "http://localhost:$rasa_port" --quiet &
 pids+=($!)

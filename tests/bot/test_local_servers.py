@@ -41,3 +41,15 @@ def test_the_endpoints_command_adds_redis_only_for_several_workers(tmp_path, mon
     assert config["tracker_store"]["type"] == "redis" and config["lock_store"]["type"] == "redis"
     assert config["action_endpoint"]["url"] == "http://127.0.0.1:5999/webhook"
     assert capsys.readouterr().out.strip().endswith("endpoints.yml")
+
+
+def test_rasa_reads_a_token_that_begins_with_a_dash(tmp_path) -> None:
+    # secrets.token_urlsafe() begins with "-" about once in 64 tokens; passed as a separate argument,
+    # rasa's parser took it for an option and the server refused to start.
+    from rasa.__main__ import create_argument_parser
+
+    from bot.local_servers import rasa_server_command
+
+    command = rasa_server_command(tmp_path / "m.tar.gz", tmp_path / "e.yml", 5005, "-Xy_z")
+    args = create_argument_parser().parse_args(command[command.index("run") :])
+    assert args.auth_token == "-Xy_z" and args.enable_api

@@ -37,6 +37,10 @@ ROUTE_ACTIONS: dict[Route, str] = {
     Route.BAD_INPUT: "action_bad_input",
 }
 
+EDUCATION_ACTION = "action_answer_faq"
+MODEL_ALARMS = frozenset({"emergency", "clinical_decision"})
+"""Intents of the dialogue model that an EDUCATION verdict answers from the answer base instead."""
+
 TRIAGE_PRIORITY = 7
 """Above RulePolicy (6): wins every tie at confidence 1.0."""
 SAFETY_NET_FILE = "safety_net.joblib"
@@ -108,7 +112,10 @@ class TriagePolicy(Policy):
         text = tracker.latest_message.text if tracker.latest_message else None
         if text is None:  # no user message yet (e.g. session start): nothing to triage
             return self._prediction(self._default_predictions(domain))
-        action = ROUTE_ACTIONS.get(self._triage(text).route)
+        route = self._triage(text).route
+        action = ROUTE_ACTIONS.get(route)
+        if route is Route.EDUCATION and (tracker.latest_message.intent or {}).get("name") in MODEL_ALARMS:
+            action = EDUCATION_ACTION  # the rules read the signs as only named: education, not an alarm
         if action is None:
             return self._prediction(self._default_predictions(domain))
         if tracker.latest_action_name == ACTION_LISTEN_NAME:

@@ -146,6 +146,7 @@ _LAYER_KINDS = {
     "clinical_decision": ["redirect"],
     "symptom_check": ["redirect"],
     "bad_input": ["bad_input"],
+    "education": ["model"],
     "none": ["model"],
 }
 

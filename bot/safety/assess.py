@@ -92,11 +92,16 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
                 target.append(concept.id)
             elif Standing.DENIED in standings and ctx.personal():
                 found.report.append(f"denied:{concept.id}")
+            elif standings == {Standing.FIGURATIVE}:
+                found.figurative = True  # "sick and tired of waiting in line"
     # "I got a rash after my last cycle, long gone now - is that normal?": asking whether something
     # that is over was normal is a general question; "is that normal?" about anything going on is not.
     over = signs == {Standing.PAST} and ctx.resolved()
+    # "My dad had a contrast reaction years ago, it settled quickly. What's the mechanism behind it?"
+    # asks for an explanation of something over; the words of a decision in the story ask for none.
+    explains = (over or found.over) and ctx.asks_why_only()
     for concept in lex.tier("decision"):
-        if over and concept.id in _ABOUT_NOW:
+        if explains or (over and concept.id in _ABOUT_NOW):
             continue
         # A decision stays a decision in the past tense or with an idiom; only a general question is
         # not, unless the decision itself names the person ("how long do you think my father has left").

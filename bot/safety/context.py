@@ -20,6 +20,8 @@ _CLAUSE_ENDS = _SENTENCE_ENDS | {",", "but", "though", "although", "however"}
 NEGATION_REACH = 3
 """A negation word governs a sign up to this many words after it ("no real chest pain")."""
 HYPOTHETICAL_REACH = 10
+_CONTINUATIONS = frozenset({"like", "eg", "ie"})
+"""A sentence that starts so gives examples for the one before ("can il2 affect mood? like feeling low")."""
 _WH_WORDS = frozenset(
     {"what", "whats", "which", "why", "how", "when", "who", "does", "do", "can", "could", "is", "are"}
 )
@@ -60,8 +62,8 @@ class MessageContext:
 
     def _segment(self, ends: frozenset[str] | set[str]) -> list[int]:
         ids, current = [], 0
-        for word in self.words:
-            if word in ends:
+        for i, word in enumerate(self.words):
+            if word in ends and not (i + 1 < len(self.words) and self.words[i + 1] in _CONTINUATIONS):
                 current += 1
             ids.append(current)
         return ids
@@ -97,14 +99,23 @@ class MessageContext:
             return Standing.FIGURATIVE
         if self._just_before("negation", at, NEGATION_REACH):
             return Standing.DENIED
-        asked = any(s.end <= at.start for s in self._in_sentence("reported_question", at))
+        asked = [s for s in self._in_sentence("reported_question", at) if s.end <= at.start]
         if asked:  # "the nurse asked if I had trouble breathing": its "if" is no hypothetical
+            # "my friend asked me whether il2 can cause seizures" passes on a general question.
+            if any(
+                s.start >= asked[0].start
+                for cue in ("general_subject", "asked_general", "explanation")
+                for s in self._in_sentence(cue, at)
+            ):
+                return Standing.GENERAL
             denied = any(s.start >= at.end for s in self._in_sentence("denial_after", at))
             return Standing.DENIED if denied else Standing.REPORTED
         frame = self._frame_before("hypothetical", at, HYPOTHETICAL_REACH)
         # "if my dad started vomiting blood": a "now" word inside the if-clause is part of the hypothesis.
         if frame is not None and not any(s.start < frame or s.start >= at.end for s in self._now_spans(at)):
-            return Standing.HYPOTHETICAL
+            # "if someone reacts to the contrast, what does it look like?" is about people in general.
+            nobody = not self.has("person_report", at) and self.has("general_subject", at)
+            return Standing.GENERAL if nobody else Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL
         if number and any(s.end <= at.start for s in self._in_sentence("threshold_question", at)):
@@ -150,10 +161,12 @@ class MessageContext:
     def _general(self, at: Span, now: bool) -> bool:
         if self.has("general_subject", at) and not (now and self.has("person_report", at)):
             return True
-        # "what temp counts as a fever?", "why do rigors happen?": a wh-question with nobody in it.
+        # "what temp counts as a fever?", "why do rigors happen?", "all fine now, but what causes the
+        # shaking?": a wh-question or a question why, with nobody in it.
         first = self._sentence.index(self._sentence[at.start]) if self.words else 0
         start = next((i for i in range(first, len(self.words)) if self.words[i] not in _SENTENCE_ENDS), first)
-        return self.words[start] in _WH_WORDS and not self.has("person_report", at)
+        asks = self.words[start] in _WH_WORDS or self.has("explanation", at)
+        return asks and not self.has("person_report", at)
 
     def now(self) -> bool:
         """Whether the message says anything is happening now (today, since, still, ...)."""
@@ -170,6 +183,10 @@ class MessageContext:
     def over(self) -> bool:
         """Whether the message tells of something that is over: a cue that it ended and no "now" at all."""
         return self.resolved() and not self._still_now(self._cues["now"])
+
+    def asks_why_only(self) -> bool:
+        """Whether the message asks why or how something happens and asks nothing for a person."""
+        return any(self._cues["explanation"]) and not any(self._cues["personal_ask"])
 
     def about_care(self) -> bool:
         """Whether the message has a care, medicine, symptom or feeling word (the cue `care_topic`)."""

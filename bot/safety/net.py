@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -232,10 +233,10 @@ class CompiledNet:
         scores = self._intercept.copy()
         for analyzer, ngram_range, vocabulary, idf, offset in self._parts:
             counts: dict[int, int] = {}
-            for gram in self._grams(analyzer, ngram_range, text):
+            for gram, times in Counter(self._grams(analyzer, ngram_range, text)).items():  # each gram looked up once
                 index = vocabulary.get(gram)
                 if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
+                    counts[index] = counts.get(index, 0) + times
             if not counts:
                 continue
             indices = np.fromiter(counts, dtype=np.int64, count=len(counts))

@@ -5,8 +5,9 @@ Reviewers read and write phrases, not regular expressions:
 - `chest pain` matches those two words in a row; `breath*` matches any word starting with "breath";
 - `$pain` stands for every word or phrase of the word class `pain` (data/safety/words.yml);
 - `~` allows up to 3 other words (or commas) in between, `~5` up to 5 (never across a full stop);
-- every plain word also matches its regular inflections: `kill` matches kills, killed, killing;
-  `faint` fainted; `breathe` breathing; `cry` cries, cried (a phrase need not list them);
+- every plain word also matches its regular inflections: `kill` matches kills, killed, killing
+  and the g-dropped killin; `faint` fainted; `breathe` breathing; `cry` cries, cried (a phrase need
+  not list them);
 - `a|b` either word, `a|b_c` either "a" or "b c"; `[really]` an optional word; `!the|a` not followed by "the" or "a"
   ("collapsed" but not "collapsed the boxes").
 
@@ -34,7 +35,8 @@ _UNINFLECTED = frozenset(
     # Words whose "inflections" are other words or nonsense: pronouns, articles, particles, numbers.
     """all and any are but can did for had has her him his its nor not now off one our out own the
     too two was who why how you yet she they them this that than then with from into onto over very
-    much more most some such what when where which while your their there these those""".split()
+    much more most some such what when where which while your their there these those
+    patient""".split()  # "patients" are people in general, not the person the message is about
 )
 
 _NOT_FORMS = frozenset({"confusing", "fitting", "fitted", "shocking", "striking", "alarming", "passing", "dated"})
@@ -59,6 +61,9 @@ def inflections(word: str) -> tuple[str, ...]:
     if word[-1] not in _VOWELS | set("wxy") and word[-2] in _VOWELS and word[-3] not in _VOWELS:
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # stop -> stopped, cut -> cutting
     forms = {f for f in forms if f == word or f not in _NOT_FORMS}
+    # The dropped g people type ("makin sense", "talkin to ppl", "bleedin"); the apostrophe of
+    # "talkin'" is gone after normalising.
+    forms |= {f[:-1] for f in forms if f.endswith("ing") and len(f) >= 6}  # not "thing" -> "thin"
     return tuple(sorted(forms, key=lambda f: (-len(f), f)))
 
 

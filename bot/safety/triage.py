@@ -13,7 +13,11 @@ Safety rules 1 and 2 must not depend on the dialogue model, so this is decided h
 5. a personal clinical decision -> CLINICAL_DECISION;
 6. a personal symptom or reading that nothing above matched -> SYMPTOM_CHECK ("I can't judge this
    for you", never "not sure I understood"), also when the net finds a personal report or decision;
-7. otherwise NONE: the model answers.
+7. signs only named (a general question, a hypothetical, something over) or figures of speech, and
+   nothing else -> EDUCATION: the answer base answers, even where the dialogue model took the
+   message for an emergency or a decision (its intents know no grammar: "what if I can't breathe
+   at home after?", "back in 2022 he was seeing things for a night, he's totally fine now");
+8. otherwise NONE: the model answers.
 
 `bot.rasa_policy.TriagePolicy` acts on the route with the highest priority.
 """
@@ -41,6 +45,7 @@ class Route(str, Enum):
     CLINICAL_DECISION = "clinical_decision"
     SYMPTOM_CHECK = "symptom_check"
     BAD_INPUT = "bad_input"
+    EDUCATION = "education"
     NONE = "none"
 
 
@@ -126,11 +131,17 @@ def triage(text: str | None) -> Triage:
     # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
     # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
     # clinic's site "ok to fly home tomorrow?" is about treatment.
+    if found.over or found.figurative:
+        # "he got confused on day 4 but it cleared up once the drip stopped, is that usual?" tells of
+        # something over, "sick and tired of waiting" is a figure of speech: no report, no decision now.
+        return Triage(Route.EDUCATION, reason="over" if found.over else "figurative")
     if net.decision and (found.personal or found.now) and found.about_care:
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and (found.personal or not _asks(clean)):
         # "mouth feels a bit sore and everything tastes like metal" names nobody but tells, not asks.
         return Triage(Route.SYMPTOM_CHECK, reason="net")
+    if found.named:
+        return Triage(Route.EDUCATION, reason="named")
     return Triage(Route.NONE)
 
 

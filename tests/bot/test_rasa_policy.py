@@ -104,3 +104,35 @@ def test_a_change_of_the_nets_inputs_changes_the_policys_cache_key(monkeypatch) 
     before = TriagePolicy.get_default_config()
     monkeypatch.setattr(net, "fingerprint", lambda: "something-else")
     assert TriagePolicy.get_default_config() != before
+
+
+def _tracker_with_intent(text: str, intent: str) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen"), UserUttered(text, intent={"name": intent, "confidence": 0.9})]
+    return DialogueStateTracker.from_events("test", events)
+
+
+@pytest.mark.parametrize("intent", ["emergency", "clinical_decision"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if i cant breathe at home after",
+        "back in 2022 he was seeing things for a night in the icu. hes totally fine now, why did it happen",
+        "the hospital car park nearly gave me a heart attack, 18 pounds for the day!",
+    ],
+)
+def test_signs_only_named_get_the_answer_base_not_the_models_alarm(policy, domain, text: str, intent: str) -> None:
+    assert _predicted(policy, domain, _tracker_with_intent(text, intent)) == "action_answer_faq"
+
+
+def test_signs_only_named_leave_every_other_intent_to_the_model(policy, domain) -> None:
+    tracker = _tracker_with_intent("what if i cant breathe at home after", "faq")
+    assert _predicted(policy, domain, tracker) is None
+    assert (
+        _predicted(policy, domain, _tracker_with_intent("thanks, the parking nearly gave me a heart attack", "thanks"))
+        is None
+    )
+
+
+def test_the_models_emergency_stands_where_the_rules_saw_no_sign(policy, domain) -> None:
+    # Lay words no phrase knows: the rules find nothing named, so the model's alarm is not overruled.
+    assert _predicted(policy, domain, _tracker_with_intent("heart wont stop poundingg", "emergency")) is None

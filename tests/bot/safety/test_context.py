@@ -128,7 +128,7 @@ def test_an_idiom_around_the_sign() -> None:
 
 def test_asking_whether_something_that_is_over_was_normal_is_a_general_question() -> None:
     over = "I got a weird itchy rash all over after my last cycle (it's long gone now) - is that a normal IL-2 thing?"
-    assert triage(over).route is Route.NONE
+    assert triage(over).route is Route.EDUCATION
     assert triage("I got a weird itchy rash after my last cycle and it is still there, is that normal?").route in (
         Route.URGENT,
         Route.CLINICAL_DECISION,
@@ -143,12 +143,14 @@ def test_a_now_word_inside_the_if_clause_belongs_to_the_hypothesis() -> None:
 
 
 def test_something_read_about_is_named_not_reported() -> None:
-    assert triage("Can IL-2 affect the heart? I read something online about irregular heartbeats").route is Route.NONE
+    assert (
+        triage("Can IL-2 affect the heart? I read something online about irregular heartbeats").route is Route.EDUCATION
+    )
     assert triage("i read online about racing hearts and now my heart is racing").route is Route.EMERGENCY
 
 
 def test_a_number_in_a_question_about_thresholds_is_no_reading() -> None:
-    assert triage("for our support group: what temp counts as a fever after IL-2, 38 or 38.5?").route is Route.NONE
+    assert triage("for our support group: what temp counts as a fever after IL-2, 38 or 38.5?").route is Route.EDUCATION
     assert triage("my temp is 38.5 what counts as a fever").route is Route.EMERGENCY
 
 

@@ -1,0 +1,166 @@
+"""Signs only named: a friend's question passed on, people in general, a question why, a story that is over."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.assess import assess
+from bot.safety.context import Standing
+from bot.safety.lexicon import lexicon
+from bot.safety.patterns import inflections
+from bot.safety.text import normalise
+from bot.safety.triage import Route, triage
+from tests.bot.safety.test_context import standing_of
+
+ALARMS = (Route.EMERGENCY, Route.URGENT, Route.CLINICAL_DECISION, Route.SYMPTOM_CHECK)
+
+
+def test_a_general_question_passed_on_is_general_but_a_question_about_the_person_is_not() -> None:
+    assert (
+        standing_of("my friend asked me whether IL-2 can cause seizures, does it ever?", "seizure") is Standing.GENERAL
+    )
+    assert standing_of("the nurse asked if he had a seizure and he did", "seizure") is Standing.REPORTED
+    assert standing_of("the nurse asked if I had trouble breathing and I said no", "breathing") is Standing.DENIED
+
+
+def test_a_hypothetical_about_people_in_general_is_general_and_about_the_person_hypothetical() -> None:
+    people = "if someone reacts to CT contrast months after IL-2, what does that reaction usually look like?"
+    assert triage(people).route not in ALARMS
+    assert standing_of("if my dad started vomiting blood what would we do", "gi_bleeding") is Standing.HYPOTHETICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had horrible rigors in ICU on cycle one back in March. All fine now, but what actually causes the shaking?",
+        "my dad had a contrast reaction a couple of years ago after IL-2, it settled quickly. what's the mechanism?",
+        "when mum had it last spring her creatinine shot up then went back to normal - why do the kidneys take a hit?",
+        "when i finish treatment in 2022 my skin peel like snake, it is over now, what cause it",
+        "mum had peeling skin after her last cycle in January, long healed now. is that typical for most people",
+        "dads skin peeled like a snake after his course in the summer, it's all healed up now, is that usual",
+    ],
+)
+def test_a_question_why_about_something_over_is_no_alarm(text: str) -> None:
+    assert triage(text).route in (Route.EDUCATION, Route.NONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        # The same stories with a question for the person in them stay decisions.
+        (
+            "my creatinine shot up last spring then went back to normal. why, and should i still have cycle 3?",
+            Route.CLINICAL_DECISION,
+        ),
+        ("why is my creatinine 2.1 this week", Route.CLINICAL_DECISION),
+        ("all fine now but what is causing my chest pain right now", Route.EMERGENCY),
+    ],
+)
+def test_a_question_why_that_asks_for_the_person_is_not_education(text: str, route: Route) -> None:
+    assert triage(text).route is route
+
+
+def test_an_example_sentence_belongs_to_the_question_before_it() -> None:
+    assert triage("can IL-2 affect mood? like depression or feeling really low").route not in ALARMS
+    assert triage("can IL-2 affect mood? like i feel really low and hopeless right now").route in ALARMS
+
+
+def test_fine_for_now_is_not_something_going_on() -> None:
+    found = assess(normalise("I had a history of depression (I'm ok at the moment), does IL-2 affect mood?"), lexicon())
+    assert not found.urgent
+    assert assess(normalise("I'm feeling low at the moment"), lexicon()).now
+
+
+def test_something_that_gave_you_a_heart_attack_nearly_is_a_figure_of_speech() -> None:
+    assert (
+        triage("the hospital car park nearly gave me a heart attack, 18 pounds for the day!").route is Route.EDUCATION
+    )
+    assert triage("i nearly had a heart attack this morning").route is Route.EMERGENCY
+    assert triage("the bill gave me a heart attack").route is Route.EMERGENCY
+
+
+def test_a_figure_of_speech_about_a_symptom_word_gets_no_referral_from_the_net() -> None:
+    assert triage("i was sick and tired of waiting in line at pharmacy, can they deliver?").route is Route.EDUCATION
+    assert triage("sick and tired of this diarrhoea, can i take imodium").route is Route.CLINICAL_DECISION
+
+
+def test_a_story_that_is_over_gets_no_referral_from_the_net() -> None:
+    over = (
+        "During my husband's stay he got quite confused on day 4 but it cleared up and he's been himself since. Usual?"
+    )
+    assert triage(over).route is Route.EDUCATION
+    assert triage("he got quite confused on day 4 and he is still not himself today").route is Route.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    ("word", "dropped"), [("talk", "talkin"), ("make", "makin"), ("close", "closin"), ("bleed", "bleedin")]
+)
+def test_the_dropped_g_of_an_ing_form_matches(word: str, dropped: str) -> None:
+    assert dropped in inflections(word)
+
+
+@pytest.mark.parametrize("word", ["thing", "bring", "sing", "ring"])
+def test_a_short_word_ending_in_ing_loses_no_g(word: str) -> None:
+    assert not {f for f in inflections(word) if f + "g" == word}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes not makin sense, talkin to ppl who arent there",
+        "cnat get air in",
+        "seeing 2 of everything suddenly",
+    ],
+)
+def test_dropped_letters_and_digits_still_raise_the_alarm(text: str) -> None:
+    assert triage(text).route is Route.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the batteries in my bp cuff died lol, does the clinic lend out monitors?",
+        "insurance approval came through!! my blood pressure can come down now haha. what happens next usually?",
+        "Dad nearly had a heart attack at the price of the hospital coffee. Are we allowed to bring our own food?",
+    ],
+)
+def test_a_condition_word_and_a_modal_somewhere_make_no_eligibility_question(text: str) -> None:
+    assert triage(text).route not in ALARMS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "with my heart condition can they still give me il2",
+        "am i allowed to have il2 with my diabetes",
+        "ok w lisinopril?",
+        "how many units shud i inject tonite",
+    ],
+)
+def test_eligibility_and_medicine_questions_stay_decisions(text: str) -> None:
+    assert triage(text).route is Route.CLINICAL_DECISION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum keeps asking me what the signs of a stroke are so we know, can you list them?",
+        "sorry to be a pain, where do I park for the infusion centre?",
+        "my wife passed out laughing at the hospital gown lol, do they have bigger sizes?",
+        "after my last cycle (years ago now) i had terrible shakes. why do the rigors happen?",
+    ],
+)
+def test_questions_passed_on_figures_of_speech_and_old_stories_raise_no_alarm(text: str) -> None:
+    assert triage(text).route not in ALARMS
+
+
+def test_still_in_a_question_about_what_a_person_may_have_is_no_now() -> None:
+    asked = "dad had a fit in the ICU last cycle but none since, can he still have cycle 3?"
+    assert triage(asked).route is Route.CLINICAL_DECISION
+    assert triage("dad had a fit in the ICU last cycle and he is still shaking").route is Route.EMERGENCY
+
+
+def test_a_duration_alone_says_nothing_is_happening_now() -> None:
+    assert triage("i went running for 35 minutes").route is not Route.EMERGENCY
+    assert assess(normalise("she collapsed 10 minutes ago"), lexicon()).now
+    assert not assess(normalise("we waited 3 hours in the clinic"), lexicon()).now

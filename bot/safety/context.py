@@ -114,7 +114,7 @@ class MessageContext:
         # "if my dad started vomiting blood": a "now" word inside the if-clause is part of the hypothesis.
         if frame is not None and not any(s.start < frame or s.start >= at.end for s in self._now_spans(at)):
             # "if someone reacts to the contrast, what does it look like?" is about people in general.
-            nobody = not self.has("person_report", at) and self.has("general_subject", at)
+            nobody = not self.has("person_report", at) and self._general(at, now)
             return Standing.GENERAL if nobody else Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL

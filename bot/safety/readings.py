@@ -46,7 +46,7 @@ _PULSE_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?(?:bpm|beats|resting|beat)\b")
 _OXYGEN_WORDS = (
     # with the misspellings patients type ("oxigen machine say 87")
     "sats sat saturation saturations spo2 sp02 spo o2 oxygen oxigen oxygin oxegen oximeter oxymeter oximetor ox "
-    "pulse_ox pulseox"
+    "pulse_ox pulseox finger_thing finger_clip finger_monitor finger_probe finger_gadget"
 ).split()
 _OXYGEN = re.compile(
     r"\b(?:" + "|".join(w.replace("_", " ") for w in _OXYGEN_WORDS) + ") " + (_FILL % 8) + r"(\d{2,3})(?![\d.,/])"

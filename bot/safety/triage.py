@@ -131,10 +131,15 @@ def triage(text: str | None) -> Triage:
     # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
     # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
     # clinic's site "ok to fly home tomorrow?" is about treatment.
-    if found.over or found.figurative:
+    if found.over:
         # "he got confused on day 4 but it cleared up once the drip stopped, is that usual?" tells of
-        # something over, "sick and tired of waiting" is a figure of speech: no report, no decision now.
-        return Triage(Route.EDUCATION, reason="over" if found.over else "figurative")
+        # something over: no report, no decision now.
+        return Triage(Route.EDUCATION, reason="over")
+    if found.figurative:
+        # "sick and tired of waiting" is a figure of speech: the net's report or decision is no reason
+        # to refer, but the dialogue model may still raise an alarm, because an idiom can be misread
+        # ("sorry to be a pain, he nearly blacked out getting up from bed").
+        return Triage(Route.NONE, reason="figurative")
     if net.decision and (found.personal or found.now) and found.about_care:
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and (found.personal or not _asks(clean)):

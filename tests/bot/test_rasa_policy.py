@@ -117,7 +117,6 @@ def _tracker_with_intent(text: str, intent: str) -> DialogueStateTracker:
     [
         "what if i cant breathe at home after",
         "back in 2022 he was seeing things for a night in the icu. hes totally fine now, why did it happen",
-        "the hospital car park nearly gave me a heart attack, 18 pounds for the day!",
     ],
 )
 def test_signs_only_named_get_the_answer_base_not_the_models_alarm(policy, domain, text: str, intent: str) -> None:
@@ -136,3 +135,10 @@ def test_signs_only_named_leave_every_other_intent_to_the_model(policy, domain) 
 def test_the_models_emergency_stands_where_the_rules_saw_no_sign(policy, domain) -> None:
     # Lay words no phrase knows: the rules find nothing named, so the model's alarm is not overruled.
     assert _predicted(policy, domain, _tracker_with_intent("heart wont stop poundingg", "emergency")) is None
+
+
+def test_a_figure_of_speech_leaves_the_models_alarm_standing(policy, domain) -> None:
+    # An idiom can be misread ("sorry to be a pain, he nearly blacked out getting up from bed"), so it
+    # never overrules the model's emergency; only signs named in general, hypothetically or as over do.
+    text = "the hospital car park nearly gave me a heart attack, 18 pounds for the day!"
+    assert _predicted(policy, domain, _tracker_with_intent(text, "emergency")) is None

@@ -72,15 +72,13 @@ def test_fine_for_now_is_not_something_going_on() -> None:
 
 
 def test_something_that_gave_you_a_heart_attack_nearly_is_a_figure_of_speech() -> None:
-    assert (
-        triage("the hospital car park nearly gave me a heart attack, 18 pounds for the day!").route is Route.EDUCATION
-    )
+    assert triage("the hospital car park nearly gave me a heart attack, 18 pounds for the day!").route is Route.NONE
     assert triage("i nearly had a heart attack this morning").route is Route.EMERGENCY
     assert triage("the bill gave me a heart attack").route is Route.EMERGENCY
 
 
 def test_a_figure_of_speech_about_a_symptom_word_gets_no_referral_from_the_net() -> None:
-    assert triage("i was sick and tired of waiting in line at pharmacy, can they deliver?").route is Route.EDUCATION
+    assert triage("i was sick and tired of waiting in line at pharmacy, can they deliver?").route is Route.NONE
     assert triage("sick and tired of this diarrhoea, can i take imodium").route is Route.CLINICAL_DECISION
 
 
@@ -164,3 +162,40 @@ def test_a_duration_alone_says_nothing_is_happening_now() -> None:
     assert triage("i went running for 35 minutes").route is not Route.EMERGENCY
     assert assess(normalise("she collapsed 10 minutes ago"), lexicon()).now
     assert not assess(normalise("we waited 3 hours in the clinic"), lexicon()).now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry to be a pain, my partner has nearly blacked out twice getting up from bed, says everything goes white",
+        "the finger thing says 88% for my mum",
+        "resident has only passed drops of urine all shift, pad bone dry, whats there is very dark",
+    ],
+)
+def test_politeness_device_nicknames_and_care_home_words_do_not_hide_an_emergency(text: str) -> None:
+    assert triage(text).route is Route.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "babcia wants to stop halfway through, should we let her?",
+        "we want another baby next year, is it safe for my husband to try after he finishes?",
+    ],
+)
+def test_decisions_about_a_relative_with_no_pronoun_first_are_referred(text: str) -> None:
+    assert triage(text).route is Route.CLINICAL_DECISION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hubby passed out copies of the leaflet to the whole family lol, is there a version for kids?",
+        "I'm sick to death of daytime tv on the ward already, is there wifi?",
+        "the exchange rate crashed so the hotel is really hurting my wallet, any financial help out there?",
+        "Can IL-2 cause a fast heartbeat, and why? Just curious, I'm a nursing student.",
+        "what are the warning signs of a reaction to contrast dye after IL-2?",
+    ],
+)
+def test_more_everyday_words_raise_no_alarm(text: str) -> None:
+    assert triage(text).route not in ALARMS

@@ -14,10 +14,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import yaml
 from confusable_homoglyphs import confusables
 from unidecode import unidecode
 
 from bot.safety.spoken_numbers import digits_for_number_words
+from bot.settings import PROJECT_ROOT
+
+SPELLINGS_FILE = PROJECT_ROOT / "data" / "safety" / "spellings.yml"
 
 MAX_SCAN_CHARS = 2000
 """The safety check reads this much of any message: twice what the assistant answers
@@ -107,10 +111,19 @@ def normalise_folded(folded: str) -> str:
     folded = folded.replace("'", "")
     folded = _WORD_HYPHEN.sub(" ", folded)
     folded = _REPEATS.sub(r"\1\1", folded)
-    clean = digits_for_number_words(" ".join(_TOKEN.findall(folded))[: _GROWTH * MAX_SCAN_CHARS])
+    respelled = spellings()
+    words = (respelled.get(word, word) for word in _TOKEN.findall(folded))
+    clean = digits_for_number_words(" ".join(words)[: _GROWTH * MAX_SCAN_CHARS])
     # "chest pain chest pain chest pain ...": a run of the same one to four words says nothing more
     # after its second time, and would only make the check slow.
     return _REPEATED_WORDS.sub(r"\1\1", clean + " ").rstrip()
+
+
+@lru_cache(maxsize=1)
+def spellings() -> dict[str, str]:
+    """Words typed by sound or autocorrected, and the word the phrases use (data/safety/spellings.yml)."""
+    data = yaml.safe_load(SPELLINGS_FILE.read_text(encoding="utf-8"))
+    return {str(typed): str(meant) for typed, meant in data["spellings"].items()}
 
 
 def tokens(clean: str) -> list[str]:

@@ -111,7 +111,9 @@ def triage(text: str | None) -> Triage:
     # list. A message about nobody with no sign in it, a figure of speech, an urgent sign or a story that
     # is over ("I gained 20 pounds of water two years ago, it all came off after") is never raised.
     net = net_verdict(clean)
-    if (net.emergency and (found.report or found.named)) or (
+    # A sign the leaflets call a same-day call (yellow eyes) keeps its urgent tier: the net learnt
+    # emergencies, not the urgent tier, and would raise every urgent sign it has seen near one.
+    if (net.emergency and (found.report or found.named) and not found.urgent) or (
         net.emergency_alone
         and found.personal
         and not (found.figurative or found.urgent or found.over)

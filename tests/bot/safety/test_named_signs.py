@@ -199,3 +199,44 @@ def test_decisions_about_a_relative_with_no_pronoun_first_are_referred(text: str
 )
 def test_more_everyday_words_raise_no_alarm(text: str) -> None:
     assert triage(text).route not in ALARMS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The prior-auth process is giving me a headache. Who usually handles insurance approval?",
+        "My portfolio collapsed this week, so budgets are on my mind. How much does a course of IL-2 cost?",
+        "had my kidney numbers go off during IL-2 in 2021, been normal ever since. why does it hit the kidneys",
+        "If I were to come over short of breath at home, hypothetically speaking, who should I ring?",
+        "I'm dying for a proper cup of tea on those long days, are visitors allowed to bring a flask onto the ward?",
+    ],
+)
+def test_late_relatives_idioms_and_stories_over_since_raise_no_alarm(text: str) -> None:
+    assert triage(text).route not in ALARMS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've come out in little white patches on my hands, is that anything to fret about in my case",
+        "Can cycle 2 be pushed back 10 days? We've got a half marathon booked and non-refundable flights.",
+        "Mum wants to pack it in after this week, is it alright for her to stop halfway",
+        "would a spoonful of Benylin be alright for this tickly cough of mine",
+        "benadryl for the itch? yes or no",
+        "ok to run an easy 5k on day 4 after discharge?",
+        "Creatinine went 0.9 -> 1.8 over the cycle per my patient portal. What does that mean for me?",
+    ],
+)
+def test_more_personal_decisions_are_referred(text: str) -> None:
+    assert triage(text).route is Route.CLINICAL_DECISION
+
+
+def test_every_time_i_stand_up_i_nearly_black_out_is_no_figure_of_speech() -> None:
+    assert triage("every time i stand up i nerly black out and the room goes round").route is Route.EMERGENCY
+    assert triage("friend im staying with has asked me 3 times in 5 mins where she is").route is Route.EMERGENCY
+
+
+def test_a_late_relative_is_a_story_that_is_over() -> None:
+    # The rules read it as over; the net may still raise a named sign (it errs towards an alarm).
+    text = "My late wife had IL-2 and came up in a terrible itchy rash all over her back."
+    assert standing_of(text, "allergic") is Standing.PAST

@@ -18,10 +18,10 @@ import yaml
 from confusable_homoglyphs import confusables
 from unidecode import unidecode
 
+from bot.safety.lexicon import SAFETY_DIR
 from bot.safety.spoken_numbers import digits_for_number_words
-from bot.settings import PROJECT_ROOT
 
-SPELLINGS_FILE = PROJECT_ROOT / "data" / "safety" / "spellings.yml"
+SPELLINGS_FILE = SAFETY_DIR / "spellings.yml"
 
 MAX_SCAN_CHARS = 2000
 """The safety check reads this much of any message: twice what the assistant answers

@@ -13,8 +13,8 @@ Safety rules 1 and 2 must not depend on the dialogue model, so this is decided h
 5. a personal clinical decision -> CLINICAL_DECISION;
 6. a personal symptom or reading that nothing above matched -> SYMPTOM_CHECK ("I can't judge this
    for you", never "not sure I understood"), also when the net finds a personal report or decision;
-7. signs only named (a general question, a hypothetical, something over) or figures of speech, and
-   nothing else -> EDUCATION: the answer base answers, even where the dialogue model took the
+7. signs only named (a general question, a hypothetical, something over), and nothing else ->
+   EDUCATION: the answer base answers, even where the dialogue model took the
    message for an emergency or a decision (its intents know no grammar: "what if I can't breathe
    at home after?", "back in 2022 he was seeing things for a night, he's totally fine now");
 8. otherwise NONE: the model answers.
@@ -129,10 +129,6 @@ def triage(text: str | None) -> Triage:
         return Triage(Route.CLINICAL_DECISION, reason=found.decision[0])
     if found.report:
         return Triage(Route.SYMPTOM_CHECK, reason=found.report[0])
-    # The net alone makes a decision of a message about a person or about now ("is ok to take imodium
-    # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
-    # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
-    # clinic's site "ok to fly home tomorrow?" is about treatment.
     if found.over:
         # "he got confused on day 4 but it cleared up once the drip stopped, is that usual?" tells of
         # something over: no report, no decision now.
@@ -142,6 +138,10 @@ def triage(text: str | None) -> Triage:
         # to refer, but the dialogue model may still raise an alarm, because an idiom can be misread
         # ("sorry to be a pain, he nearly blacked out getting up from bed").
         return Triage(Route.NONE, reason="figurative")
+    # The net alone makes a decision of a message about a person or about now ("is ok to take imodium
+    # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
+    # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
+    # clinic's site "ok to fly home tomorrow?" is about treatment.
     if net.decision and (found.personal or found.now) and found.about_care:
         return Triage(Route.CLINICAL_DECISION, reason="net")
     if net.report and (found.personal or not _asks(clean)):

@@ -119,6 +119,8 @@ class ActivityLog:
         self._flush_seconds = flush_seconds
         self._pending: list[TurnOutcomeRow] = []
         self._pending_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        """Held while a batch is written, so a reader's flush waits for a write the flusher has begun."""
         self._flusher: threading.Thread | None = None
 
     def _ready(self) -> None:
@@ -140,11 +142,14 @@ class ActivityLog:
     def flush(self) -> None:
         """Write the turn counts not written yet (the report and purge call it; tests too)."""
         self._ready()
-        with self._pending_lock:
-            batch, self._pending = self._pending, []
-        if batch:
-            with Session(self._engine, future=True) as session, session.begin():
-                session.add_all(batch)
+        # Without the write lock a report could flush while the background flusher had taken the
+        # batch but not yet written it, find nothing pending and read a day with no questions.
+        with self._write_lock:
+            with self._pending_lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                with Session(self._engine, future=True) as session, session.begin():
+                    session.add_all(batch)
 
     def _flush_forever(self) -> None:
         while True:

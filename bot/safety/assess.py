@@ -90,7 +90,7 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             signs |= standings
             if Standing.REPORTED in standings:
                 target.append(concept.id)
-            elif Standing.DENIED in standings and ctx.personal():
+            elif Standing.DENIED in standings and found.personal:
                 found.report.append(f"denied:{concept.id}")
             elif standings == {Standing.FIGURATIVE}:
                 found.figurative = True  # "sick and tired of waiting in line"
@@ -111,7 +111,7 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             s is Standing.GENERAL and ctx.names_person(span) for s, span in zip(placed, spans, strict=True)
         ):
             found.decision.append(concept.id)
-    if not (ctx.personal() or ctx.now()):
+    if not (found.personal or found.now):
         # "chest pain" or "cant breathe" alone is still a report; an everyday symptom word with
         # nobody and no time in it ("rash?") is not.
         found.report = [r for r in found.report if not r.startswith("symptom")]

@@ -67,6 +67,8 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             found.emergency.append(concept.id)
         elif Standing.DENIED in standings:
             found.report.append(f"denied:{concept.id}")
+            if standings & _NAMED_ONLY:
+                found.named.append(concept.id)  # asked about and denied: "is confusion normal? not that im confused"
         elif standings - {Standing.FIGURATIVE}:
             found.named.append(concept.id)
         elif standings:
@@ -101,6 +103,9 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
     # asks for an explanation of something over; the words of a decision in the story ask for none.
     explains = (over or found.over) and ctx.asks_why_only()
     for concept in lex.tier("decision"):
+        if concept.always_personal is not None and concept.always_personal.matches(clean, lex.index):
+            found.decision.append(concept.id)  # "is benadryl ok for the itching": the itching is the writer's
+            continue
         if explains or (over and concept.id in _ABOUT_NOW):
             continue
         # A decision stays a decision in the past tense or with an idiom; only a general question is
@@ -111,6 +116,10 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             s is Standing.GENERAL and ctx.names_person(span) for s, span in zip(placed, spans, strict=True)
         ):
             found.decision.append(concept.id)
+    if found.named and found.report and all(r.startswith("denied:") for r in found.report):
+        # "is being confused a normal side effect? asking for research, not bc im confused": a sign
+        # asked about in general, and the denial only says why the writer asks. Nothing is reported.
+        found.report = []
     if not (found.personal or found.now):
         # "chest pain" or "cant breathe" alone is still a report; an everyday symptom word with
         # nobody and no time in it ("rash?") is not.

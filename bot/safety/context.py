@@ -110,6 +110,8 @@ class MessageContext:
                 return Standing.GENERAL
             denied = any(s.start >= at.end for s in self._in_sentence("denial_after", at))
             return Standing.DENIED if denied else Standing.REPORTED
+        if not now and self._hearsay(at):
+            return Standing.GENERAL
         frame = self._frame_before("hypothetical", at, HYPOTHETICAL_REACH)
         # "if my dad started vomiting blood": a "now" word inside the if-clause is part of the hypothesis.
         if frame is not None and not any(s.start < frame or s.start >= at.end for s in self._now_spans(at)):
@@ -118,12 +120,29 @@ class MessageContext:
             return Standing.GENERAL if nobody else Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.GENERAL
-        if number and any(s.end <= at.start for s in self._in_sentence("threshold_question", at)):
+        if number and (
+            any(s.end <= at.start for s in self._in_sentence("threshold_question", at)) or self._threshold_options(at)
+        ):
             return Standing.GENERAL  # "what temp counts as a fever, 38 or 38.5?" asks for a threshold
         resolved = any(s.start >= at.end for s in self._in_sentence("resolved", at))
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
         return Standing.REPORTED
+
+    def _threshold_options(self, at: Span) -> bool:
+        """Whether a bare number sentence follows a question about a threshold.
+
+        "What's the temperature cut-off for calling the team? 38.0? 38.5?": the numbers are options
+        for the threshold, each in a sentence of its own. A sentence with words ("mine is 38.9") is a reading.
+        """
+        sentence = self._sentence[at.start]
+        asked = [n for n in (self._sentence[s.start] for s in self._cues["threshold_question"]) if n < sentence]
+        if not asked:
+            return False
+        later = range(max(asked) + 1, sentence + 1)
+        words = [w for i, w in enumerate(self.words) if self._sentence[i] in later and w not in _SENTENCE_ENDS]
+        # at most one word (a unit, "or") per number sentence between the question and this number
+        return sum(w.isalpha() for w in words) <= len(later)
 
     def _still_now(self, spans: list[Span]) -> list[Span]:
         """The "now" spans that are not part of "all fine now" and the like."""
@@ -158,15 +177,64 @@ class MessageContext:
             return True
         return self._just_before("figure_marker", at, NEGATION_REACH + 1) and self.has("figure_topic", at)
 
+    def _hearsay(self, at: Span) -> bool:
+        """Whether the sign is someone else's story passed on to ask a question in general.
+
+        "the guy in the next bed had a seizure on day 3, is that something IL-2 does?": a person
+        outside the writer's care, named before the sign in its sentence, in a message that asks a
+        question. A bystander in trouble now ("a man in the waiting room is not breathing") is not
+        passed on: the caller checks for a "now" first, and a message with no question asks nothing.
+        """
+        told = any(s.start <= at.start for s in self._in_sentence("hearsay", at))
+        return told and self.asks_anything()
+
+    def asks_anything(self) -> bool:
+        """Whether the message asks anything: a question mark, or a clause that starts with a question word."""
+        if "?" in self.words:
+            return True
+        return any(
+            word in _WH_WORDS and (i == 0 or self.words[i - 1] in _CLAUSE_ENDS) for i, word in enumerate(self.words)
+        )
+
     def _general(self, at: Span, now: bool) -> bool:
-        if self.has("general_subject", at) and not (now and self.has("person_report", at)):
+        if self.has("general_subject", at) and not (now and self._names_someone(at)) and not self._told_of(at):
             return True
         # "what temp counts as a fever?", "why do rigors happen?", "all fine now, but what causes the
         # shaking?": a wh-question or a question why, with nobody in it.
         first = self._sentence.index(self._sentence[at.start]) if self.words else 0
         start = next((i for i in range(first, len(self.words)) if self.words[i] not in _SENTENCE_ENDS), first)
         asks = self.words[start] in _WH_WORDS or self.has("explanation", at)
-        return asks and not self.has("person_report", at)
+        return asks and not self._names_someone(at)
+
+    def _told_of(self, at: Span) -> bool:
+        """Whether the sign's own clause tells of a person, with the general question in another clause.
+
+        "my husband has chest pain, is it a side effect?" tells of him, then asks in general: the
+        chest pain is reported. "does IL-2 cause chest pain in people like my husband" is one clause
+        and stays general; a story that is over is still told as over (past cues come later).
+        """
+        clause = self._clause[at.start]
+        in_clause = [s for s in self._in_sentence("general_subject", at) if self._clause[s.start] == clause]
+        passed_on = self._in_sentence("hearsay", at)
+        told = any(
+            self._clause[p.start] == clause
+            and p.end <= at.start
+            and not any(h.start <= p.start and p.end <= h.end for h in passed_on)
+            for p in self._in_sentence("person_report", at)
+        )
+        return told and not in_clause
+
+    def _names_someone(self, at: Span) -> bool:
+        """Whether the sentence names a particular person, not counting those of a story passed on.
+
+        In "do people hallucinate on IL-2 or was the woman on my mums ward just unlucky" the "my
+        mums" places the woman; nobody in the writer's care is named.
+        """
+        passed_on = self._in_sentence("hearsay", at)
+        return any(
+            not any(h.start <= p.start and p.end <= h.end for h in passed_on)
+            for p in self._in_sentence("person_report", at)
+        )
 
     def now(self) -> bool:
         """Whether the message says anything is happening now (today, since, still, ...)."""

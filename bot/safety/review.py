@@ -15,8 +15,9 @@ def example_problems(lex: Lexicon) -> list[str]:
     """Every example a concept gets wrong (empty when all are right)."""
     problems = []
     for concept in lex.concepts:
+        matchers = [m for m in (concept.matcher, concept.always_personal) if m is not None]
         for example in concept.must_match:
-            if not concept.matcher.matches(normalise(example)):
+            if not any(m.matches(normalise(example)) for m in matchers):
                 problems.append(f"{concept.id}: does not match its example {example!r}")
         for example in concept.must_not_match:
             found = assess(normalise(example), lex)

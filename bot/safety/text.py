@@ -34,6 +34,10 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]{0,20}(?:\s[^<>]{0,200})?/?>")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011\u2012\u2013\u2014_/]+(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(r"[a-z]+\d*|\d+(?:[.,]\d+)?|[.!?;,]|[%/]")
+_DO_NOT = re.compile(r"\b(do|does|did) not\b")
+"""The phrases are written with "dont", "doesnt", "didnt"; "she does not know where she is" says the same."""
+_ING_TYPO = re.compile(r"\b([a-z]{2,}ing)g+\b")
+"""A key held a moment too long: "poundingg", "bleedingg" (three or more repeats are folded already)."""
 _REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
 _CLAUSE_MARKS = frozenset(".!?;,")
 _GROWTH = 6
@@ -110,10 +114,10 @@ def normalise_folded(folded: str) -> str:
     folded = _TAG.sub(" ", folded)[: _GROWTH * MAX_SCAN_CHARS]
     folded = folded.replace("'", "")
     folded = _WORD_HYPHEN.sub(" ", folded)
-    folded = _REPEATS.sub(r"\1\1", folded)
+    folded = _ING_TYPO.sub(r"\1", _REPEATS.sub(r"\1\1", folded))
     respelled = spellings()
     words = (respelled.get(word, word) for word in _TOKEN.findall(folded))
-    clean = digits_for_number_words(" ".join(words)[: _GROWTH * MAX_SCAN_CHARS])
+    clean = digits_for_number_words(_DO_NOT.sub(r"\1nt", " ".join(words))[: _GROWTH * MAX_SCAN_CHARS])
     # "chest pain chest pain chest pain ...": a run of the same one to four words says nothing more
     # after its second time, and would only make the check slow.
     return _REPEATED_WORDS.sub(r"\1\1", clean + " ").rstrip()

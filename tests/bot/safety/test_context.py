@@ -41,6 +41,16 @@ def standing_of(text: str, concept_id: str) -> Standing:
         ("chest pain back in 2022, all fine now, just curious", Standing.PAST),
         ("the parking bill nearly gave me a heart attack", Standing.FIGURATIVE),
         ("i nearly had a heart attack this morning", Standing.REPORTED),
+        ("i nearly had a heart attack chasing the cows lol", Standing.FIGURATIVE),
+        # a question in general after a clause that tells of a person: the sign is reported
+        ("my husband has chest pain, is it a side effect?", Standing.REPORTED),
+        ("does il2 cause chest pain in people like my husband", Standing.GENERAL),
+        # someone else's story passed on to ask in general
+        ("the guy in the next bed had chest pain on day 3, is that something il2 does?", Standing.GENERAL),
+        ("a lady in my group said she had chest pain on il2, is that common?", Standing.GENERAL),
+        ("a friend of mine got chest pain on il2. why does that happen?", Standing.GENERAL),
+        ("the man in the next bed has chest pain right now, what do we do?", Standing.REPORTED),
+        ("a lady in my group had chest pain on il2", Standing.REPORTED),  # a story that asks nothing
     ],
 )
 def test_standing(text: str, standing: Standing) -> None:
@@ -158,3 +168,24 @@ def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() 
     assert triage("How long do you think my father has left if the IL-2 doesnt work?").route is Route.CLINICAL_DECISION
     assert triage("how long does mama have if the IL-2 dont work").route is Route.CLINICAL_DECISION
     assert triage("how long do people usually stay in hospital").route is Route.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        # bare numbers after a question about a threshold are options, not readings
+        ("What's the temperature cut-off for calling the team? 38.0? 38.5?", Route.EDUCATION),
+        ("What temp counts as a fever? mine is 38.9", Route.EMERGENCY),
+        ("temp 38.9?", Route.EMERGENCY),
+        # a denial that only says why someone asks in general reports nothing
+        ("is being confused a normal il2 side effect? asking for research not bc im confused", Route.EDUCATION),
+        ("no fever, just really tired", Route.SYMPTOM_CHECK),
+        # the decision's own words make it personal ("the itching" is the writer's)
+        ("is benadryl ok for the itching at night", Route.CLINICAL_DECISION),
+        # the self-harm words are the writer's own even where an idiom cue ("tired of") occurs
+        ("I am tired of this life and thinking of how to end it", Route.EMERGENCY),
+        ("im tired of living out of a suitcase, how long is the stay?", Route.NONE),
+    ],
+)
+def test_routes_of_questions_stories_and_own_words(text: str, route: Route) -> None:
+    assert triage(text).route is route

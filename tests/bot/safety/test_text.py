@@ -26,6 +26,10 @@ from bot.safety.triage import Route, triage
         ("soooo dizzzzy", "soo dizzy"),
         ("CAN'T BREATHE!!!", "cant breathe ! !"),
         ("fi\u00e8vre", "fievre"),
+        ("she does not know where she is", "she doesnt know where she is"),  # the phrases' spelling
+        ("I did not faint", "i didnt faint"),
+        ("heart wont stop poundingg", "heart wont stop pounding"),  # a key held too long
+        ("the king is a kingg", "the king is a kingg"),  # only after -ing
     ],
 )
 def test_tricks_that_hide_a_red_flag_are_undone(text: str, clean: str) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from bot.safety.net import BENCHMARKS, LEGACY_SAFETY
+from bot.safety.net import BENCHMARKS, LEGACY_SAFETY, NORMALISATION
 from bot.settings import PROJECT_ROOT
 
 MODEL_INPUTS = (
@@ -22,7 +22,7 @@ MODEL_INPUTS = (
     "bot/rasa_policy.py",
     # The safety net's inputs: each model carries the net built from them (bot/rasa_policy.py).
     "bot/safety/net.py",
-    *(str(path.relative_to(PROJECT_ROOT)) for path in (*BENCHMARKS, LEGACY_SAFETY)),
+    *(str(path.relative_to(PROJECT_ROOT)) for path in (*BENCHMARKS, LEGACY_SAFETY, *NORMALISATION)),
 )
 """Paths, relative to the project root, whose content defines the model (the custom components included)."""
 MODELS_DIR = PROJECT_ROOT / "models"

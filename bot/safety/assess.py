@@ -110,7 +110,13 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             continue
         # A decision stays a decision in the past tense or with an idiom; only a general question is
         # not, unless the decision itself names the person ("how long do you think my father has left").
-        spans = [ctx.span(a, b) for a, b in concept.matcher.spans(clean, lex.index)]
+        # "what should we do if he starts vomiting blood": "should we do if he starts" asks what to
+        # do when a sign comes, which the answer base teaches; a decision named after it still counts.
+        spans = [
+            span
+            for span in (ctx.span(a, b) for a, b in concept.matcher.spans(clean, lex.index))
+            if not ctx.starts_inside("what_to_do", span)
+        ]
         placed = [ctx.standing(span) for span in spans]
         if any(s not in (Standing.GENERAL, Standing.DENIED) for s in placed) or any(
             s is Standing.GENERAL and ctx.names_person(span) for s, span in zip(placed, spans, strict=True)

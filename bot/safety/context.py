@@ -244,6 +244,10 @@ class MessageContext:
         """Whether the message says something is over or better ("long gone now", "back to normal")."""
         return any(self._cues["resolved"])
 
+    def starts_inside(self, cue: str, at: Span) -> bool:
+        """Whether `at` starts inside a match of the cue."""
+        return any(s.start <= at.start < s.end for s in self._cues[cue])
+
     def names_person(self, at: Span) -> bool:
         """Whether a particular person is named inside the span ("my father", "she")."""
         return any(at.start <= s.start and s.end <= at.end for s in self._cues["person_report"])

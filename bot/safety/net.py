@@ -45,6 +45,12 @@ BENCHMARKS = (
 """The dev part and the sealed sets scored and so spent (dev data now). The current sealed set
 (`tests/eval/safety_sealed_v8.yml`) is never read here; a test checks this list against
 `evaluation.safety_sets`."""
+NORMALISATION = (
+    PROJECT_ROOT / "bot" / "safety" / "text.py",
+    PROJECT_ROOT / "bot" / "safety" / "spoken_numbers.py",
+    PROJECT_ROOT / "data" / "safety" / "spellings.yml",
+)
+"""What makes the normalised text the net reads: a net built on another normalisation is stale."""
 LABELS = ("emergency", "decision", "report", "general")
 NET_INPUT_CHARS = 600
 """The net reads the first 600 characters: enough for any message a patient types in one go, and
@@ -104,7 +110,7 @@ def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], l
 def fingerprint() -> str:
     """Hash of everything the net is built from (its data and this module)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in [*BENCHMARKS, LEGACY_SAFETY, *sorted(NLU_DIR.glob("*.yml"))]:
+    for path in [*BENCHMARKS, LEGACY_SAFETY, *NORMALISATION, *sorted(NLU_DIR.glob("*.yml"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -36,6 +36,11 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TOKEN = re.compile(r"[a-z]+\d*|\d+(?:[.,]\d+)?|[.!?;,]|[%/]")
 _DO_NOT = re.compile(r"\b(do|does|did) not\b")
 """The phrases are written with "dont", "doesnt", "didnt"; "she does not know where she is" says the same."""
+_WILL = re.compile(r"\b(he|she|we|they|it|you|that|who|there)'ll\b")
+""""he'll" would lose its apostrophe and read as "hell", so it is spelled out; "i'll" stays "ill", as the
+phrases have it."""
+_PLUS_NUMBER = re.compile(r"(?<![\w+])\+ ?(?=\d)")
+""""+3kg since sat" is a gain: the sign reads as "up" (the tokens keep no "+")."""
 _ING_TYPO = re.compile(r"\b([a-z]{2,}ing)g+\b")
 """A key held a moment too long: "poundingg", "bleedingg" (three or more repeats are folded already)."""
 _REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
@@ -112,7 +117,7 @@ def normalise_folded(folded: str) -> str:
     # Folding lengthens ("😂" -> " haha ", "°" -> " deg ", "!" -> "! "): the bounds are in what it can
     # become, never less, so every character of the first MAX_SCAN_CHARS is read.
     folded = _TAG.sub(" ", folded)[: _GROWTH * MAX_SCAN_CHARS]
-    folded = folded.replace("'", "")
+    folded = _PLUS_NUMBER.sub(" up ", _WILL.sub(r"\1 will", folded).replace("'", ""))
     folded = _WORD_HYPHEN.sub(" ", folded)
     folded = _ING_TYPO.sub(r"\1", _REPEATS.sub(r"\1\1", folded))
     respelled = spellings()

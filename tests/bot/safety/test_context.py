@@ -185,6 +185,15 @@ def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() 
         # the self-harm words are the writer's own even where an idiom cue ("tired of") occurs
         ("I am tired of this life and thinking of how to end it", Route.EMERGENCY),
         ("im tired of living out of a suitcase, how long is the stay?", Route.NONE),
+        ("is melatonin alright to take at night", Route.CLINICAL_DECISION),
+        # asking what to do when a sign comes is education; a decision asked after it is not
+        ("what should we do if he starts vomiting blood at home?", Route.EDUCATION),
+        ("what should i do if i miss a dose", Route.CLINICAL_DECISION),
+        ("what should we do if he gets a fever, should we give him tylenol?", Route.CLINICAL_DECISION),
+        ("do you reckon he'll be strong enough for the second round", Route.CLINICAL_DECISION),
+        ("my heart stopped when the phone rang, when do they call with results?", Route.NONE),
+        ("heart going like the clappers and wont settle", Route.EMERGENCY),
+        ("+3kg since sat", Route.EMERGENCY),
     ],
 )
 def test_routes_of_questions_stories_and_own_words(text: str, route: Route) -> None:

@@ -30,6 +30,10 @@ from bot.safety.triage import Route, triage
         ("I did not faint", "i didnt faint"),
         ("heart wont stop poundingg", "heart wont stop pounding"),  # a key held too long
         ("the king is a kingg", "the king is a kingg"),  # only after -ing
+        ("+3kg since sat", "up 3 kg since sat"),
+        ("c++ 2", "c 2"),
+        ("he'll be fine", "he will be fine"),
+        ("i'll be ok", "ill be ok"),
     ],
 )
 def test_tricks_that_hide_a_red_flag_are_undone(text: str, clean: str) -> None:

@@ -119,7 +119,7 @@ class MessageContext:
             nobody = not self.has("person_report", at) and self._general(at, now)
             return Standing.GENERAL if nobody else Standing.HYPOTHETICAL
         if not number and self._general(at, now):
-            return Standing.GENERAL
+            return Standing.REPORTED if self._own_case_after(at) else Standing.GENERAL
         if number and (
             any(s.end <= at.start for s in self._in_sentence("threshold_question", at)) or self._threshold_options(at)
         ):
@@ -128,6 +128,14 @@ class MessageContext:
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
         return Standing.REPORTED
+
+    def _own_case_after(self, at: Span) -> bool:
+        """Whether a later sentence takes a sign asked about in general up as the writer's own.
+
+        "chest pain can happen, should i worry? mine started an hour ago": the question is general,
+        the chest pain is reported.
+        """
+        return any(s.start >= at.end for s in self._cues["own_case"])
 
     def _threshold_options(self, at: Span) -> bool:
         """Whether a bare number sentence follows a question about a threshold.

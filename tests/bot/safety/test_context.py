@@ -194,7 +194,18 @@ def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() 
         ("my heart stopped when the phone rang, when do they call with results?", Route.NONE),
         ("heart going like the clappers and wont settle", Route.EMERGENCY),
         ("+3kg since sat", Route.EMERGENCY),
+        # a sign asked about in general, then taken up as the writer's own
+        ("chest pain can happen, should i worry? mine started an hour ago", Route.EMERGENCY),
+        ("is confusion a side effect? he has it now", Route.EMERGENCY),
+        ("does il2 cause chest pain? my dad had it in 2019", Route.EDUCATION),
+        ("our nurse friend says confusion can happen, how long does it last?", Route.EDUCATION),
+        ("he cant lift his right arm and his words are coming out wrong", Route.EMERGENCY),
+        ("went grey and slid off the chair", Route.EMERGENCY),
     ],
 )
 def test_routes_of_questions_stories_and_own_words(text: str, route: Route) -> None:
     assert triage(text).route is route
+
+
+def test_a_sign_asked_about_in_general_is_no_emergency() -> None:
+    assert triage("should we be worried about stroke with il2 in general?").route is not Route.EMERGENCY

@@ -6,14 +6,21 @@ import argparse
 import os
 
 from bot.rate_limit import NO_RATE_LIMITS
-from evaluation.safety_sets import CURRENT_SEALED, LATER_SEALED_SETS, PART_FILES, write_later_sealed, write_split
+from evaluation.safety_sets import (
+    CURRENT_SEALED,
+    EXTRA_DEV,
+    LATER_SEALED_SETS,
+    PART_FILES,
+    write_later_sealed,
+    write_split,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
-    for sealed_set in LATER_SEALED_SETS:
+    for sealed_set in (*LATER_SEALED_SETS, EXTRA_DEV):
         commands.add_parser(sealed_set.command, help=f"render {sealed_set.file.name} from its batches")
     commands.add_parser("split-coverage", help="render the content coverage set's dev and test parts from its pool")
     safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
@@ -65,7 +72,7 @@ def main() -> int:
     if args.command == "split":
         write_split()
         return 0
-    for sealed_set in LATER_SEALED_SETS:
+    for sealed_set in (*LATER_SEALED_SETS, EXTRA_DEV):
         if args.command == sealed_set.command:
             write_later_sealed(sealed_set)
             return 0

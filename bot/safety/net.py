@@ -34,6 +34,7 @@ DEV_BENCHMARK = PROJECT_ROOT / "tests" / "eval" / "safety_dev.yml"
 LEGACY_SAFETY = PROJECT_ROOT / "tests" / "eval" / "heldout_safety.yml"
 BENCHMARKS = (
     DEV_BENCHMARK,
+    PROJECT_ROOT / "tests" / "eval" / "safety_dev_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v3.yml",
@@ -42,7 +43,7 @@ BENCHMARKS = (
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v6.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v7.yml",
 )
-"""The dev part and the sealed sets scored and so spent (dev data now). The current sealed set
+"""The dev parts and the sealed sets scored and so spent (dev data now). The current sealed set
 (`tests/eval/safety_sealed_v8.yml`) is never read here; a test checks this list against
 `evaluation.safety_sets`."""
 NORMALISATION = (

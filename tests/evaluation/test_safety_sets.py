@@ -11,6 +11,7 @@ from bot.settings import PROJECT_ROOT
 from evaluation.safety_sets import (
     CURRENT_SEALED,
     DEV_FILE,
+    EXTRA_DEV,
     LATER_SEALED_SETS,
     SEALED_FILE,
     SEALED_SHARE,
@@ -99,3 +100,16 @@ def test_the_writers_evaluation_holds_out_whole_batches_of_spent_sets_only() -> 
     assert all({c.batch for c in cases} == {name} for name, cases in found.items())
     current = {c.text for c in load_part(CURRENT_SEALED.file)}
     assert not current & {c.text for cases in found.values() for c in cases}
+
+
+def test_the_extra_dev_set_is_its_rendering_trains_the_net_and_repeats_no_sealed_message() -> None:
+    from bot.safety import net
+
+    assert EXTRA_DEV.file.read_text(encoding="utf-8") == EXTRA_DEV.rendered()  # nothing is written
+    assert EXTRA_DEV.file.resolve() in {path.resolve() for path in net.BENCHMARKS}
+    every_set = [c.text for c in load_pool()]
+    for later in LATER_SEALED_SETS:
+        every_set += [c.text for c in load_pool(later.pool_dir, later.pattern)]
+    extra = load_part(EXTRA_DEV.file)
+    kept = {c.text for c in deduplicate(extra, [*training_examples(), *every_set])}
+    assert [c.text for c in extra if c.text not in kept] == []

@@ -108,6 +108,8 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             continue
         if explains or (over and concept.id in _ABOUT_NOW):
             continue
+        if found.figurative and not found.report and concept.id in _ABOUT_NOW:
+            continue  # "nearly had a heart attack at the bill, is that normal pricing?" asks of no state
         # A decision stays a decision in the past tense or with an idiom; only a general question is
         # not, unless the decision itself names the person ("how long do you think my father has left").
         # "what should we do if he starts vomiting blood": "should we do if he starts" asks what to

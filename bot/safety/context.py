@@ -223,11 +223,11 @@ class MessageContext:
         """
         clause = self._clause[at.start]
         in_clause = [s for s in self._in_sentence("general_subject", at) if self._clause[s.start] == clause]
-        passed_on = self._in_sentence("hearsay", at)
+        not_told = self._in_sentence("hearsay", at) + self._in_sentence("discourse", at)
         told = any(
             self._clause[p.start] == clause
             and p.end <= at.start
-            and not any(h.start <= p.start and p.end <= h.end for h in passed_on)
+            and not any(h.start <= p.start and p.end <= h.end for h in not_told)
             for p in self._in_sentence("person_report", at)
         )
         return told and not in_clause

@@ -240,8 +240,9 @@ SEALED_V5 = _later_set(5, "w*.yml")
 SEALED_V6 = _later_set(6, "x*.yml")
 SEALED_V7 = _later_set(7, "y*.yml")
 SEALED_V8 = _later_set(8, "z*.yml")
-LATER_SEALED_SETS = (SEALED_V2, SEALED_V3, SEALED_V4, SEALED_V5, SEALED_V6, SEALED_V7, SEALED_V8)
-CURRENT_SEALED = SEALED_V8
+SEALED_V9 = _later_set(9, "a*.yml")
+LATER_SEALED_SETS = (SEALED_V2, SEALED_V3, SEALED_V4, SEALED_V5, SEALED_V6, SEALED_V7, SEALED_V8, SEALED_V9)
+CURRENT_SEALED = SEALED_V9
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""
@@ -267,11 +268,21 @@ PART_FILES = {
 """Every part `python -m evaluation safety --part` can score."""
 
 
-def _earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
-    """The texts of every set written before `sealed_set`: the first pool and the later sets before it
-    (for the extra dev set, every sealed set, so that no message of the current one is tuned on)."""
+AFTER_EXTRA_DEV = SEALED_V9
+"""The first sealed set written after the extra dev set: it and every later one leave out its near-duplicates."""
+
+
+def earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
+    """The texts of every set written before `sealed_set`: the first pool, the later sets before it and,
+    from `AFTER_EXTRA_DEV` on, the extra dev set (for the extra dev set itself, every sealed set
+    written up to then, so that no message of the current one is tuned on)."""
     texts = [c.text for c in load_pool()]
-    before = LATER_SEALED_SETS if sealed_set is EXTRA_DEV else LATER_SEALED_SETS[: LATER_SEALED_SETS.index(sealed_set)]
+    if sealed_set is EXTRA_DEV:
+        before = LATER_SEALED_SETS[: LATER_SEALED_SETS.index(AFTER_EXTRA_DEV)]
+    else:
+        before = LATER_SEALED_SETS[: LATER_SEALED_SETS.index(sealed_set)]
+        if LATER_SEALED_SETS.index(sealed_set) >= LATER_SEALED_SETS.index(AFTER_EXTRA_DEV):
+            before = (*before, EXTRA_DEV)
     for earlier in before:
         texts.extend(c.text for c in load_pool(earlier.pool_dir, earlier.pattern))
     return texts
@@ -281,7 +292,7 @@ def write_later_sealed(sealed_set: LaterSealedSet) -> None:
     """Record the drops (near-duplicates of training examples or of earlier sets), write the file, print its hash."""
     dropped = _record_drops(
         load_pool(sealed_set.pool_dir, sealed_set.pattern),
-        [*training_examples(), *_earlier_texts(sealed_set)],
+        [*training_examples(), *earlier_texts(sealed_set)],
         sealed_set.dropped_file,
         "Messages dropped when the set was made: near-duplicates of training examples or of the earlier sets.",
     )

@@ -185,12 +185,11 @@ def write_split() -> None:
 
 @dataclass(frozen=True)
 class LaterSealedSet:
-    """A sealed set written by new writers after the sets before it were scored and so spent (or,
-    rendered the same way, the extra dev set `EXTRA_DEV`).
+    """A sealed set written by new writers after the sets before it were scored and so spent.
 
-    Every case of it is sealed (the earlier sets are dev data once it exists); its batches are
-    `pool_dir/pattern`, its near-duplicates of training data and of the earlier sets are recorded in
-    `pool_dir/dropped.yml` when it is made.
+    The extra dev set `EXTRA_DEV` is rendered the same way. Every case of a sealed set is sealed (the
+    earlier sets are dev data once it exists); its batches are `pool_dir/pattern`, its near-duplicates
+    of training data and of the earlier sets are recorded in `pool_dir/dropped.yml` when it is made.
     """
 
     part: str
@@ -273,9 +272,12 @@ AFTER_EXTRA_DEV = SEALED_V9
 
 
 def earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
-    """The texts of every set written before `sealed_set`: the first pool, the later sets before it and,
-    from `AFTER_EXTRA_DEV` on, the extra dev set (for the extra dev set itself, every sealed set
-    written up to then, so that no message of the current one is tuned on)."""
+    """The texts of every set written before `sealed_set`.
+
+    That is the first pool, the later sets before it and, from `AFTER_EXTRA_DEV` on, the extra dev
+    set; for the extra dev set itself, every sealed set written up to then, so that no message of
+    the sealed set current at the time is tuned on.
+    """
     texts = [c.text for c in load_pool()]
     if sealed_set is EXTRA_DEV:
         before = LATER_SEALED_SETS[: LATER_SEALED_SETS.index(AFTER_EXTRA_DEV)]

@@ -134,7 +134,8 @@ def test_signs_only_named_leave_every_other_intent_to_the_model(policy, domain) 
 
 def test_the_models_emergency_stands_where_the_rules_saw_no_sign(policy, domain) -> None:
     # Lay words no phrase knows: the rules find nothing named, so the model's alarm is not overruled.
-    assert _predicted(policy, domain, _tracker_with_intent("theres a washing machine going in my chest", "emergency")) is None
+    tracker = _tracker_with_intent("theres a washing machine going in my chest", "emergency")
+    assert _predicted(policy, domain, tracker) is None
 
 
 def test_a_figure_of_speech_leaves_the_models_alarm_standing(policy, domain) -> None:

@@ -117,9 +117,11 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
         spans = [
             span
             for span in (ctx.span(a, b) for a, b in concept.matcher.spans(clean, lex.index))
-            if not ctx.starts_inside("what_to_do", span)
+            if not (ctx.starts_inside("what_to_do", span) or ctx.starts_inside("how_to_help", span))
         ]
         placed = [ctx.standing(span) for span in spans]
+        if found.over and placed and all(s is Standing.PAST for s in placed) and not ctx.asks_for_someone():
+            continue  # "passed out once during my third dose, never since. is that common?" decides nothing now
         if any(s not in (Standing.GENERAL, Standing.DENIED) for s in placed) or any(
             s is Standing.GENERAL and ctx.names_person(span) for s, span in zip(placed, spans, strict=True)
         ):

@@ -264,6 +264,10 @@ class MessageContext:
         """Whether the message tells of something that is over: a cue that it ended and no "now" at all."""
         return self.resolved() and not self._still_now(self._cues["now"])
 
+    def asks_for_someone(self) -> bool:
+        """Whether the message asks what a particular person should do or may have ("can i", "should he")."""
+        return any(self._cues["personal_ask"])
+
     def asks_why_only(self) -> bool:
         """Whether the message asks why or how something happens and asks nothing for a person."""
         return any(self._cues["explanation"]) and not any(self._cues["personal_ask"])

@@ -65,6 +65,13 @@ _WEIGHT_GAIN = re.compile(
 _WEIGHT_PAIR = re.compile(
     r"(?<![\d.,])" + _NUM + r" ?" + _PAIR_UNITS + r" " + (_FILL % 8) + _NUM + r"(?: ?" + _PAIR_UNITS + r")?(?![\d.,])"
 )
+_FILL_ACROSS = r"(?:(?:[a-z%%,.]+|\d{4}|\d{1,2}[:.]\d{2}|\d{1,2} ?(?:am|pm)) ){0,%d}"
+"""Words, clock times ("0700", "7.30", "7am") and full stops: a log of weighings spans sentences."""
+_WEIGHT_LOG = re.compile(
+    r"(?<![\d.,])" + _NUM + r" ?" + _PAIR_UNITS + r" " + (_FILL_ACROSS % 8) + _NUM + r" ?" + _PAIR_UNITS + r"(?![\d.,])"
+)
+"""Two weighings with their units, sentences apart ("0700 yesterday 82.1 kg. 0700 today 85.0 kg"); both
+units are needed, so a dose in the next sentence ("80kg. can I take 100 mg?") is never a weight."""
 _STONE_PAIR = re.compile(
     r"(?<![\d.,])(\d{1,2}) ?st(?:one)? ?(\d{1,2})? (?:lbs? |pounds? )?"
     + (_FILL % 10)
@@ -192,7 +199,7 @@ def _weight(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
         gain = _kg(_number(match.group(1)), match.group(2))
         if 0 < gain < 40:
             yield Reading("weight_gain", round(gain, 1), gain >= limit, *match.span())
-    for match in _WEIGHT_PAIR.finditer(clean):
+    for match in (*_WEIGHT_PAIR.finditer(clean), *_WEIGHT_LOG.finditer(clean)):
         unit = match.group(2)
         first, second = _kg(_number(match.group(1)), unit), _kg(_number(match.group(3)), match.group(4) or unit)
         if 25 <= first <= 250 and 25 <= second <= 250:

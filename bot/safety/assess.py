@@ -92,7 +92,8 @@ def assess(clean: str, lex: Lexicon) -> Assessment:
             signs |= standings
             if Standing.REPORTED in standings:
                 target.append(concept.id)
-            elif Standing.DENIED in standings and found.personal:
+            elif Standing.DENIED in standings and found.personal and not standings & _NAMED_ONLY:
+                # "years ago he had no appetite for a month": the "no" is part of a sign that is over
                 found.report.append(f"denied:{concept.id}")
             elif standings == {Standing.FIGURATIVE}:
                 found.figurative = True  # "sick and tired of waiting in line"

@@ -97,7 +97,7 @@ class MessageContext:
         now = self._now(at)
         if self._figurative(at):
             return Standing.FIGURATIVE
-        if self._just_before("negation", at, NEGATION_REACH):
+        if self._just_before("negation", at, NEGATION_REACH) and not self._apology_only(at):
             return Standing.DENIED
         asked = [s for s in self._in_sentence("reported_question", at) if s.end <= at.start]
         if asked:  # "the nurse asked if I had trouble breathing": its "if" is no hypothetical
@@ -112,7 +112,12 @@ class MessageContext:
             return Standing.DENIED if denied else Standing.REPORTED
         if not now and self._hearsay(at):
             return Standing.GENERAL
+        if self.has("hypothetical_sentence", at) and not now:
+            # "would vomiting blood be a reason to call 999, hypothetically"
+            return Standing.GENERAL if not self._names_someone(at) else Standing.HYPOTHETICAL
         frame = self._frame_before("hypothetical", at, HYPOTHETICAL_REACH)
+        if frame is not None and self.starts_inside("discourse", Span(frame, frame + 1)):
+            frame = None  # the "if" of "sorry if this makes no sense" frames no hypothesis
         # "if my dad started vomiting blood": a "now" word inside the if-clause is part of the hypothesis.
         if frame is not None and not any(s.start < frame or s.start >= at.end for s in self._now_spans(at)):
             # "if someone reacts to the contrast, what does it look like?" is about people in general.
@@ -128,6 +133,20 @@ class MessageContext:
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
         return Standing.REPORTED
+
+    def _apology_only(self, at: Span) -> bool:
+        """Whether every negation just before the sign belongs to the writer's words about the message.
+
+        "sorry if this makes no sense im so muddled": the "no" apologises, it denies nothing.
+        """
+        clause = self._clause[at.start] if self.words else 0
+        near = [
+            s
+            for s in self._in_sentence("negation", at)
+            if s.end <= at.start and at.start - s.end <= NEGATION_REACH and self._clause[s.start] == clause
+        ]
+        apologies = self._in_sentence("discourse", at)
+        return all(any(d.start <= s.start and s.end <= d.end for d in apologies) for s in near)
 
     def _own_case_after(self, at: Span) -> bool:
         """Whether a later sentence takes a sign asked about in general up as the writer's own.

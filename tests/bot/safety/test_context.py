@@ -201,6 +201,13 @@ def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() 
         ("our nurse friend says confusion can happen, how long does it last?", Route.EDUCATION),
         ("he cant lift his right arm and his words are coming out wrong", Route.EMERGENCY),
         ("went grey and slid off the chair", Route.EMERGENCY),
+        # an apology is no denial and no hypothesis
+        ("sorry if this makes no sense im so muddled", Route.EMERGENCY),
+        ("would vomiting blood after il2 be a reason to call 999, hypothetically", Route.EDUCATION),
+        ("im his wife and i dont know where to start, any tips?", Route.NONE),
+        ("0700 yesterday 82.1 kg. 0700 today 85.0 kg.", Route.EMERGENCY),
+        ("I weigh 80kg. Can I take 100 mg of tylenol?", Route.CLINICAL_DECISION),
+        ("passed out once on the ward in 2021 during my third dose, never since. is that common", Route.EDUCATION),
     ],
 )
 def test_routes_of_questions_stories_and_own_words(text: str, route: Route) -> None:

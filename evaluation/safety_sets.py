@@ -272,7 +272,7 @@ AFTER_EXTRA_DEV = SEALED_V9
 """The first sealed set written after the extra dev set: it and every later one leave out its near-duplicates."""
 
 
-def earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
+def _earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
     """The texts of every set written before `sealed_set`.
 
     That is the first pool, the later sets before it and, from `AFTER_EXTRA_DEV` on, the extra dev
@@ -295,7 +295,7 @@ def write_later_sealed(sealed_set: LaterSealedSet) -> None:
     """Record the drops (near-duplicates of training examples or of earlier sets), write the file, print its hash."""
     dropped = _record_drops(
         load_pool(sealed_set.pool_dir, sealed_set.pattern),
-        [*training_examples(), *earlier_texts(sealed_set)],
+        [*training_examples(), *_earlier_texts(sealed_set)],
         sealed_set.dropped_file,
         "Messages dropped when the set was made: near-duplicates of training examples or of the earlier sets.",
     )

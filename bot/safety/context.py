@@ -46,6 +46,11 @@ class Span:
     end: int
 
 
+def _within(inner: Span, outers: list[Span]) -> bool:
+    """Whether `inner` lies inside one of `outers`."""
+    return any(o.start <= inner.start and inner.end <= o.end for o in outers)
+
+
 class MessageContext:
     """A normalised message with its sentences and the positions of every context cue."""
 
@@ -82,12 +87,17 @@ class MessageContext:
         """Whether a cue occurs in the sentence of `at`."""
         return bool(self._in_sentence(cue, at))
 
-    def _just_before(self, cue: str, at: Span, reach: int) -> bool:
+    def _before_in_clause(self, cue: str, at: Span, reach: int) -> list[Span]:
+        """The matches of a cue that end at most `reach` words before `at`, in its clause."""
         clause = self._clause[at.start] if self.words else 0
-        return any(
-            s.end <= at.start and at.start - s.end <= reach and self._clause[s.start] == clause
+        return [
+            s
             for s in self._in_sentence(cue, at)
-        )
+            if s.end <= at.start and at.start - s.end <= reach and self._clause[s.start] == clause
+        ]
+
+    def _just_before(self, cue: str, at: Span, reach: int) -> bool:
+        return bool(self._before_in_clause(cue, at, reach))
 
     def standing(self, at: Span, *, number: bool = False) -> Standing:
         """How the sentence around `at` stands to the sign matched there.
@@ -139,14 +149,8 @@ class MessageContext:
 
         "sorry if this makes no sense im so muddled": the "no" apologises, it denies nothing.
         """
-        clause = self._clause[at.start] if self.words else 0
-        near = [
-            s
-            for s in self._in_sentence("negation", at)
-            if s.end <= at.start and at.start - s.end <= NEGATION_REACH and self._clause[s.start] == clause
-        ]
         apologies = self._in_sentence("discourse", at)
-        return all(any(d.start <= s.start and s.end <= d.end for d in apologies) for s in near)
+        return all(_within(s, apologies) for s in self._before_in_clause("negation", at, NEGATION_REACH))
 
     def _own_case_after(self, at: Span) -> bool:
         """Whether a later sentence takes a sign asked about in general up as the writer's own.
@@ -174,7 +178,7 @@ class MessageContext:
     def _still_now(self, spans: list[Span]) -> list[Span]:
         """The "now" spans that are not part of "all fine now" and the like."""
         ended = self._cues["not_now"]
-        return [s for s in spans if not any(o.start <= s.start and s.end <= o.end for o in ended)]
+        return [s for s in spans if not _within(s, ended)]
 
     def _now_spans(self, at: Span) -> list[Span]:
         """The "now" words in the sentence, not counting those of "all fine now" and the like."""
@@ -185,12 +189,7 @@ class MessageContext:
 
     def _frame_before(self, cue: str, at: Span, reach: int) -> int | None:
         """Where the nearest `cue` just before `at` in its clause starts (token position), or None."""
-        clause = self._clause[at.start] if self.words else 0
-        starts = [
-            s.start
-            for s in self._in_sentence(cue, at)
-            if s.end <= at.start and at.start - s.end <= reach and self._clause[s.start] == clause
-        ]
+        starts = [s.start for s in self._before_in_clause(cue, at, reach)]
         return max(starts) if starts else None
 
     def _figurative(self, at: Span) -> bool:
@@ -244,9 +243,7 @@ class MessageContext:
         in_clause = [s for s in self._in_sentence("general_subject", at) if self._clause[s.start] == clause]
         not_told = self._in_sentence("hearsay", at) + self._in_sentence("discourse", at)
         told = any(
-            self._clause[p.start] == clause
-            and p.end <= at.start
-            and not any(h.start <= p.start and p.end <= h.end for h in not_told)
+            self._clause[p.start] == clause and p.end <= at.start and not _within(p, not_told)
             for p in self._in_sentence("person_report", at)
         )
         return told and not in_clause
@@ -258,10 +255,7 @@ class MessageContext:
         mums" places the woman; nobody in the writer's care is named.
         """
         passed_on = self._in_sentence("hearsay", at)
-        return any(
-            not any(h.start <= p.start and p.end <= h.end for h in passed_on)
-            for p in self._in_sentence("person_report", at)
-        )
+        return any(not _within(p, passed_on) for p in self._in_sentence("person_report", at))
 
     def now(self) -> bool:
         """Whether the message says anything is happening now (today, since, still, ...)."""
@@ -289,7 +283,7 @@ class MessageContext:
 
     def asks_why_only(self) -> bool:
         """Whether the message asks why or how something happens and asks nothing for a person."""
-        return any(self._cues["explanation"]) and not any(self._cues["personal_ask"])
+        return any(self._cues["explanation"]) and not self.asks_for_someone()
 
     def about_care(self) -> bool:
         """Whether the message has a care, medicine, symptom or feeling word (the cue `care_topic`)."""

@@ -8,7 +8,7 @@ import os
 from bot.rate_limit import NO_RATE_LIMITS
 from evaluation.safety_sets import (
     CURRENT_SEALED,
-    EXTRA_DEV,
+    EXTRA_DEV_SETS,
     LATER_SEALED_SETS,
     PART_FILES,
     write_later_sealed,
@@ -20,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("split", help="render the safety benchmark's dev and sealed parts from the pool")
-    for sealed_set in (*LATER_SEALED_SETS, EXTRA_DEV):
+    for sealed_set in (*LATER_SEALED_SETS, *EXTRA_DEV_SETS):
         commands.add_parser(sealed_set.command, help=f"render {sealed_set.file.name} from its batches")
     commands.add_parser("split-coverage", help="render the content coverage set's dev and test parts from its pool")
     safety = commands.add_parser("safety", help="score the safety benchmark through the running assistant")
@@ -72,7 +72,7 @@ def main() -> int:
     if args.command == "split":
         write_split()
         return 0
-    for sealed_set in (*LATER_SEALED_SETS, EXTRA_DEV):
+    for sealed_set in (*LATER_SEALED_SETS, *EXTRA_DEV_SETS):
         if args.command == sealed_set.command:
             write_later_sealed(sealed_set)
             return 0

@@ -187,7 +187,7 @@ def write_split() -> None:
 class LaterSealedSet:
     """A sealed set written by new writers after the sets before it were scored and so spent.
 
-    The extra dev set `EXTRA_DEV` is rendered the same way. Every case of a sealed set is sealed (the
+    The extra dev sets `EXTRA_DEV_SETS` are rendered the same way. Every case of a sealed set is sealed (the
     earlier sets are dev data once it exists); its batches are `pool_dir/pattern`, its near-duplicates
     of training data and of the earlier sets are recorded in `pool_dir/dropped.yml` when it is made.
     """
@@ -215,7 +215,20 @@ class LaterSealedSet:
         return render([c for c in cases if c.text not in dropped], self.title)
 
 
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
 
 
 def _later_set(number: int, pattern: str) -> LaterSealedSet:
@@ -241,8 +254,20 @@ SEALED_V7 = _later_set(7, "y*.yml")
 SEALED_V8 = _later_set(8, "z*.yml")
 SEALED_V9 = _later_set(9, "a*.yml")
 SEALED_V10 = _later_set(10, "c*.yml")
-LATER_SEALED_SETS = (SEALED_V2, SEALED_V3, SEALED_V4, SEALED_V5, SEALED_V6, SEALED_V7, SEALED_V8, SEALED_V9, SEALED_V10)
-CURRENT_SEALED = SEALED_V10
+SEALED_V11 = _later_set(11, "e*.yml")
+LATER_SEALED_SETS = (
+    SEALED_V2,
+    SEALED_V3,
+    SEALED_V4,
+    SEALED_V5,
+    SEALED_V6,
+    SEALED_V7,
+    SEALED_V8,
+    SEALED_V9,
+    SEALED_V10,
+    SEALED_V11,
+)
+CURRENT_SEALED = SEALED_V11
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""
@@ -259,34 +284,38 @@ EXTRA_DEV = LaterSealedSet(
 """More dev data in new voices, to find what the rules miss without reading the current sealed set;
 near-duplicates of every set, the current sealed one included, are dropped so that nothing tuned here
 is a message of it."""
+EXTRA_DEV_SETS = (EXTRA_DEV,)
+CURRENT_WHEN_WRITTEN = {EXTRA_DEV.part: SEALED_V8}
+"""The sealed set that was current while each extra dev set was written: the extra set leaves out
+near-duplicates of it and of every set before it, and every later sealed set leaves out the extra set's."""
 PART_FILES = {
     "dev": DEV_FILE,
-    EXTRA_DEV.part: EXTRA_DEV.file,
+    **{s.part: s.file for s in EXTRA_DEV_SETS},
     "sealed": SEALED_FILE,
     **{s.part: s.file for s in LATER_SEALED_SETS},
 }
 """Every part `python -m evaluation safety --part` can score."""
 
 
-AFTER_EXTRA_DEV = SEALED_V9
-"""The first sealed set written after the extra dev set: it and every later one leave out its near-duplicates."""
-
-
-def _earlier_texts(sealed_set: LaterSealedSet) -> list[str]:
-    """The texts of every set written before `sealed_set`.
-
-    That is the first pool, the later sets before it and, from `AFTER_EXTRA_DEV` on, the extra dev
-    set; for the extra dev set itself, every sealed set written up to then, so that no message of
-    the sealed set current at the time is tuned on.
-    """
-    texts = [c.text for c in load_pool()]
-    if sealed_set is EXTRA_DEV:
-        before = LATER_SEALED_SETS[: LATER_SEALED_SETS.index(AFTER_EXTRA_DEV)]
+def _earlier_sets(made: LaterSealedSet) -> list[LaterSealedSet]:
+    """The sets written before `made`: a later sealed set or an extra dev set."""
+    if made.part in CURRENT_WHEN_WRITTEN:
+        current = LATER_SEALED_SETS.index(CURRENT_WHEN_WRITTEN[made.part])
+        sealed_before = list(LATER_SEALED_SETS[: current + 1])
+        extra_before = list(EXTRA_DEV_SETS[: EXTRA_DEV_SETS.index(made)])
     else:
-        before = LATER_SEALED_SETS[: LATER_SEALED_SETS.index(sealed_set)]
-        if LATER_SEALED_SETS.index(sealed_set) >= LATER_SEALED_SETS.index(AFTER_EXTRA_DEV):
-            before = (*before, EXTRA_DEV)
-    for earlier in before:
+        position = LATER_SEALED_SETS.index(made)
+        sealed_before = list(LATER_SEALED_SETS[:position])
+        extra_before = [
+            extra for extra in EXTRA_DEV_SETS if LATER_SEALED_SETS.index(CURRENT_WHEN_WRITTEN[extra.part]) < position
+        ]
+    return [*sealed_before, *extra_before]
+
+
+def _earlier_texts(made: LaterSealedSet) -> list[str]:
+    """The texts of the first pool and of every set written before `made`."""
+    texts = [c.text for c in load_pool()]
+    for earlier in _earlier_sets(made):
         texts.extend(c.text for c in load_pool(earlier.pool_dir, earlier.pattern))
     return texts
 

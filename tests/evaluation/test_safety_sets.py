@@ -9,10 +9,9 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from evaluation.safety_sets import (
-    AFTER_EXTRA_DEV,
     CURRENT_SEALED,
     DEV_FILE,
-    EXTRA_DEV,
+    EXTRA_DEV_SETS,
     LATER_SEALED_SETS,
     SEALED_FILE,
     SEALED_SHARE,
@@ -25,6 +24,11 @@ from evaluation.safety_sets import (
     sha256_of,
     training_examples,
 )
+
+# Stated here on its own, not read from the module: the sealed set that was current while each extra
+# dev set was written. The extra set leaves out that set and every earlier one; later sealed sets leave it out.
+CURRENT_WHILE_WRITTEN = {"dev_v2": "sealed_v8", "dev_v3": "sealed_v11"}
+_SEALED_ORDER = [s.part for s in LATER_SEALED_SETS]
 
 
 def test_sealed_part_matches_the_hash_in_the_readme() -> None:
@@ -77,8 +81,9 @@ def test_no_case_of_a_later_sealed_set_is_near_training_data_or_an_earlier_set(s
     earlier = [c.text for c in load_pool()]
     for before in LATER_SEALED_SETS[: LATER_SEALED_SETS.index(sealed_set)]:
         earlier += [c.text for c in load_pool(before.pool_dir, before.pattern)]
-    if LATER_SEALED_SETS.index(sealed_set) >= LATER_SEALED_SETS.index(AFTER_EXTRA_DEV):
-        earlier += [c.text for c in load_pool(EXTRA_DEV.pool_dir, EXTRA_DEV.pattern)]  # written before it
+    for extra in EXTRA_DEV_SETS:
+        if _SEALED_ORDER.index(CURRENT_WHILE_WRITTEN[extra.part]) < _SEALED_ORDER.index(sealed_set.part):
+            earlier += [c.text for c in load_pool(extra.pool_dir, extra.pattern)]  # written before it
     kept = {c.text for c in deduplicate(sealed, [*training_examples(), *earlier])}
     assert [c.text for c in sealed if c.text not in kept] == []
     kinds = Counter(c.kind for c in sealed)
@@ -105,14 +110,20 @@ def test_the_writers_evaluation_holds_out_whole_batches_of_spent_sets_only() -> 
     assert not current & {c.text for cases in found.values() for c in cases}
 
 
-def test_the_extra_dev_set_is_its_rendering_trains_the_net_and_repeats_no_sealed_message() -> None:
+@pytest.mark.parametrize("extra", EXTRA_DEV_SETS, ids=lambda s: s.part)
+def test_an_extra_dev_set_is_its_rendering_trains_the_net_and_repeats_no_sealed_message(
+    extra: LaterSealedSet,
+) -> None:
     from bot.safety import net
 
-    assert EXTRA_DEV.file.read_text(encoding="utf-8") == EXTRA_DEV.rendered()  # nothing is written
-    assert EXTRA_DEV.file.resolve() in {path.resolve() for path in net.BENCHMARKS}
+    assert extra.file.read_text(encoding="utf-8") == extra.rendered()  # nothing is written
+    assert extra.file.resolve() in {path.resolve() for path in net.BENCHMARKS}
     every_set = [c.text for c in load_pool()]
-    for later in LATER_SEALED_SETS[: LATER_SEALED_SETS.index(AFTER_EXTRA_DEV)]:
+    current = _SEALED_ORDER.index(CURRENT_WHILE_WRITTEN[extra.part])
+    for later in LATER_SEALED_SETS[: current + 1]:
         every_set += [c.text for c in load_pool(later.pool_dir, later.pattern)]
-    extra = load_part(EXTRA_DEV.file)
-    kept = {c.text for c in deduplicate(extra, [*training_examples(), *every_set])}
-    assert [c.text for c in extra if c.text not in kept] == []
+    for before in EXTRA_DEV_SETS[: EXTRA_DEV_SETS.index(extra)]:
+        every_set += [c.text for c in load_pool(before.pool_dir, before.pattern)]
+    cases = load_part(extra.file)
+    kept = {c.text for c in deduplicate(cases, [*training_examples(), *every_set])}
+    assert [c.text for c in cases if c.text not in kept] == []

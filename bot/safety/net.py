@@ -4,7 +4,7 @@ It sorts a normalised message into emergency, decision, report or general (TF-ID
 word n-grams, logistic regression). It is trained on the dev part of the safety benchmark, the
 sealed sets already scored and so spent, the old held-out safety file and the NLU training examples,
 never on the current sealed set (`safety_sealed_v11.yml`). Its thresholds are chosen at build time by 5-fold
-cross-validation on the dev data, for recall: the net may only add
+cross-validation on the dev data with whole writers held out, for recall: the net may only add
 an emergency or a referral to what the rules decided, never take one away.
 
 Built by `python -m bot safety build` into `build/safety/` under a hash of its inputs; loaded on
@@ -35,6 +35,7 @@ LEGACY_SAFETY = PROJECT_ROOT / "tests" / "eval" / "heldout_safety.yml"
 BENCHMARKS = (
     DEV_BENCHMARK,
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v2.yml",
+    PROJECT_ROOT / "tests" / "eval" / "safety_dev_v3.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v3.yml",
@@ -59,10 +60,16 @@ LABELS = ("emergency", "decision", "report", "general")
 NET_INPUT_CHARS = 600
 """The net reads the first 600 characters: enough for any message a patient types in one go, and
 it keeps the net's cost bounded on long input (the rules read everything)."""
-GENERAL_FALSE_ALARM_BUDGET = 0.01
-"""At most this share of general dev questions may be turned into an emergency by the net."""
-GENERAL_ALONE_BUDGET = 0.003
-"""Stricter, for a message in which the rules found no sign at all: the net alone decides there."""
+GENERAL_FALSE_ALARM_BUDGET = 0.003
+"""At most this share of general dev questions may score as an emergency. One threshold serves a
+sign the rules saw and a message in which they saw none: judged on nine sets, each left out of the
+net in turn (about 4,000 messages of writers it never saw), every emergency the net added scored
+above it, while a looser one (1%, used until then for a sign the rules saw) added only false alarms."""
+NAMED_FALSE_ALARM_BUDGET = 0.001
+"""Stricter, for a sign the rules judged only named (asked about in general, supposed, or over): the
+net overrules their judgement only when it is surer than about all but one in a thousand general
+questions. On the nine sets left out in turn, the looser threshold raised 5 general questions this
+way ("can the low blood pressure from IL-2 make people faint? we start in three weeks")."""
 GENERAL_REFERRAL_BUDGET = 0.03
 SEED = 2026
 
@@ -75,40 +82,42 @@ class NetVerdict:
     """What the net adds: an emergency, a decision, or a personal report."""
 
     emergency: bool = False
-    emergency_alone: bool = False
-    """Confident enough to call an emergency where the rules found no sign at all."""
+    emergency_over_named: bool = False
+    """Sure enough to raise a sign the rules judged only named."""
     decision: bool = False
     report: bool = False
 
 
-def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[bool]]:
-    """(texts, labels, is_dev): every training example; `is_dev` marks the benchmarks' cases.
+def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, writers): every training example; `writers` names the benchmark batch of each
+    benchmark case (b3, s2, ...) and is empty for the other examples (held-out file, NLU examples).
 
-    `leave_out` names writers' batches (b3, s2, ...) whose cases are left out, to measure the net on
-    a writer it never saw (`python -m evaluation safety-writers`).
+    `leave_out` names writers' batches whose cases are left out, to measure the net on a writer it
+    never saw (`python -m evaluation safety-writers`).
     """
     texts: list[str] = []
     labels: list[str] = []
-    is_dev: list[bool] = []
+    writers: list[str] = []
     for benchmark in BENCHMARKS:
         for raw in yaml.safe_load(benchmark.read_text(encoding="utf-8"))["cases"]:
-            if str(raw.get("batch")) in leave_out:
+            writer = str(raw.get("batch") or benchmark.stem)
+            if writer in leave_out:
                 continue
             texts.append(str(raw["text"]))
             labels.append(str(raw["kind"]))
-            is_dev.append(True)
+            writers.append(writer)
     for raw in yaml.safe_load(LEGACY_SAFETY.read_text(encoding="utf-8"))["cases"]:
         label = _LEGACY_LABELS.get(str(raw["expect"]), "general")
         texts.append(str(raw["text"]))
         labels.append(label)
-        is_dev.append(False)
+        writers.append("")
     for path in sorted(NLU_DIR.glob("*.yml")):
         for intent, examples in read_nlu_examples(path).items():
             label = _INTENT_LABELS.get(intent, "general")
             texts.extend(examples)
             labels.extend([label] * len(examples))
-            is_dev.extend([False] * len(examples))
-    return texts, labels, is_dev
+            writers.extend([""] * len(examples))
+    return texts, labels, writers
 
 
 def fingerprint() -> str:
@@ -158,17 +167,19 @@ def build(path: Path | None = None, leave_out: frozenset[str] = frozenset()) -> 
     """Train the net, choose its thresholds by cross-validation on the dev part, and save it."""
     import joblib
     import numpy as np
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold
 
     target = path or net_path()
-    texts, labels, is_dev = training_data(leave_out)
+    texts, labels, writers = training_data(leave_out)
     prepared = _prepared(texts)
     label_array = np.array(labels)
-    dev_index = np.array([i for i, d in enumerate(is_dev) if d])
-    other_index = np.array([i for i, d in enumerate(is_dev) if not d])
+    dev_index = np.array([i for i, w in enumerate(writers) if w])
+    other_index = np.array([i for i, w in enumerate(writers) if not w])
     probabilities = np.zeros((len(texts), len(LABELS)))
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
-    for train_dev, test_dev in folds.split(dev_index, label_array[dev_index]):
+    # Whole writers' batches are held out, never single messages: the thresholds are for writers the
+    # net has not seen, and a writer's other messages in the training folds would make it look surer.
+    folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
+    for train_dev, test_dev in folds.split(dev_index, label_array[dev_index], np.array(writers)[dev_index]):
         train = np.concatenate([other_index, dev_index[train_dev]])
         model = _pipeline().fit([prepared[i] for i in train], label_array[train])
         order = [list(model.classes_).index(label) for label in LABELS]
@@ -179,7 +190,7 @@ def build(path: Path | None = None, leave_out: frozenset[str] = frozenset()) -> 
     general = [label == "general" for label in dev_labels]
     thresholds = {
         "emergency": _choose_threshold(list(dev_scores[:, 0]), general, GENERAL_FALSE_ALARM_BUDGET),
-        "emergency_alone": _choose_threshold(list(dev_scores[:, 0]), general, GENERAL_ALONE_BUDGET),
+        "emergency_over_named": _choose_threshold(list(dev_scores[:, 0]), general, NAMED_FALSE_ALARM_BUDGET),
         "decision": _choose_threshold(list(dev_scores[:, 1]), general, GENERAL_REFERRAL_BUDGET),
         "report": _choose_threshold(list(dev_scores[:, 2]), general, GENERAL_REFERRAL_BUDGET),
     }
@@ -306,7 +317,7 @@ def net_verdict(clean: str) -> NetVerdict:
     scores = loaded["compiled"].probabilities(clean[:NET_INPUT_CHARS])
     return NetVerdict(
         emergency=scores["emergency"] >= thresholds["emergency"],
-        emergency_alone=scores["emergency"] >= thresholds.get("emergency_alone", thresholds["emergency"]),
+        emergency_over_named=scores["emergency"] >= thresholds["emergency_over_named"],
         decision=scores["decision"] >= thresholds["decision"],
         report=scores["report"] >= thresholds["report"],
     )

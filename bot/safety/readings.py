@@ -49,8 +49,15 @@ _OXYGEN_WORDS = (
     "pulse_ox pulseox finger_thing finger_clip finger_monitor finger_probe finger_gadget"
 ).split()
 _OXYGEN = re.compile(
-    r"\b(?:" + "|".join(w.replace("_", " ") for w in _OXYGEN_WORDS) + ") " + (_FILL % 8) + r"(\d{2,3})(?![\d.,/])"
+    r"\b(?:"
+    + "|".join(w.replace("_", " ") for w in _OXYGEN_WORDS)
+    + ") "
+    + (_FILL % 8)
+    + r"(?:(?:[01]?\d|2[0-3]) [0-5]\d "
+    + (_FILL % 4)
+    + r")?(\d{2,3})(?![\d.,/])(?! [0-5]\d\b)"
 )
+"""The level, after a clock time if one comes first ("sats at 22 00 were 88"), never its hour."""
 _OXYGEN_UNIT = re.compile(r"(?<![\d.,])(\d{2,3}) ?% ?(?:oxygen|o2|sats|sat|spo2|saturation)")
 _WEIGHT_UNITS = r"(lbs|lb|pounds|pound|kg|kgs|kilos|kilo|kilograms|st|stone)"
 _PAIR_UNITS = r"(kg|kgs|kilos|kilo|kilograms|lbs|lb|pounds)"
@@ -96,9 +103,13 @@ _URINE_HOURS = re.compile(
 )
 _URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|millilitres|milliliters|cc)\b")
 _URINE_CONTEXT = re.compile(r"\b" + _URINE_WORDS + r"\b")
+_FLUID_OUT = re.compile(
+    r"\bin [\d.,]+ ?(?:l|ml|mls|litres|litre|liters|liter)\b ,? (?:[a-z]+ ){0,2}?out (\d{1,4}) ?(?:ml|mls|cc)\b"
+)
+""""in 1.8 l, out 60 ml": a fluid chart's output is urine, though no word says so."""
 _CLOCK = r"(half |quarter past |quarter to )?(\d{1,2})(?: (\d\d))? ?(am|pm|this morning|in the morning|in morning|at night|tonight|this evening|in the evening|in evening|this afternoon|in the afternoon|in afternoon|o clock)"
 _CLOCK_LAST = re.compile(
-    r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|toilet|pees|wees|void|voided) "
+    r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|passed urine|urine|toilet|pees|wees|void|voided) "
     + r"(?:[a-z,]+ ){0,5}?"  # lazy: "at half 7" keeps its "half"
     + r"(?:at |was at |was )?"
     + _CLOCK
@@ -243,6 +254,9 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
     if last and now:
         elapsed = round(_hours_between(last, now) * 60) / 60  # whole minutes: 8 hours is 8.0, not 7.999...
         yield Reading("urine", round(elapsed, 1), elapsed >= limits["hours_without_at_least"], *last.span())
+    for match in _FLUID_OUT.finditer(clean):
+        volume = int(match.group(1))
+        yield Reading("urine", volume, volume < limits["ml_per_day_below"], *match.span())
     if _URINE_CONTEXT.search(clean):
         for match in _URINE_ML.finditer(clean):
             volume = int(match.group(1))
@@ -258,7 +272,7 @@ _NEEDS = {
         "lbs lb pounds pound kg kgs kilos kilo kilograms st stone weigh weighed weighs weighing weight wt scale "
         "scales".split()
     ),
-    "urine": frozenset({*_URINE_WORD_LIST, "last"}),  # "last" starts every clock-time expression
+    "urine": frozenset({*_URINE_WORD_LIST, "last", "out"}),  # "last" starts every clock time, "out" a fluid chart
 }
 """Words one of which every expression of a kind needs (temperature has none: a bare "38.6" counts).
 A test checks each list against its expressions."""

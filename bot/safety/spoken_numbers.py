@@ -13,6 +13,8 @@ everything" stay words. One pass over the tokens: linear in the length of the me
 
 from __future__ import annotations
 
+import re
+
 UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TEENS = {
     "ten": 10,
@@ -45,6 +47,10 @@ CLOCK_AFTER = (
 """Word pairs after a lone "one" to "nine" that make it a clock time ("seven this morning")."""
 LONE_AFTER = frozenset({"stone", "st", "over", "point"})
 """Words after which a lone "one" to "nine" is a number ("eleven stone two", "ninety over six")."""
+
+
+_A_WEIGHT = re.compile(r"\b(up|gained|gain|on|heavier by) a (pound|lb|kilo|kg|stone)\b")
+""""up a pound since yesterday": the "a" is the number of a weight gained."""
 
 
 def _tens_part(words: list[str], i: int) -> tuple[int, int] | None:
@@ -110,6 +116,7 @@ def _number_follows(words: list[str], i: int) -> bool:
 
 def digits_for_number_words(clean: str) -> str:
     """A normalised message with its number words written as digits (see module docstring)."""
+    clean = _A_WEIGHT.sub(r"\1 1 \2", clean)
     words = clean.split(" ")
     if not any(w in UNITS or w in TEENS or w in TENS or w == "half" for w in words):
         return clean

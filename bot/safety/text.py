@@ -41,6 +41,10 @@ _WILL = re.compile(r"\b(he|she|we|they|it|you|that|who|there)'ll\b")
 phrases have it."""
 _PLUS_NUMBER = re.compile(r"(?<![\w+])\+ ?(?=\d)")
 """"+3kg since sat" is a gain: the sign reads as "up" (the tokens keep no "+")."""
+_CLOCK_MARK = re.compile(r"(?<=\d) ?([ap])\. ?m\b\.?")
+""""5 a.m." and "7 p. m.": the dots would split the mark into letters the clock readings never see."""
+_PER_CENT = re.compile(r"\bper ?cent\b")
+""""88 per cent" is "88%", the way an oximeter shows it."""
 _ING_TYPO = re.compile(r"\b([a-z]{2,}ing)g+\b")
 """A key held a moment too long: "poundingg", "bleedingg" (three or more repeats are folded already)."""
 _REPEATED_WORDS = re.compile(r"(?<!\S)((?:\S+ ){1,4}?)\1{2,}")
@@ -118,7 +122,7 @@ def normalise_folded(folded: str) -> str:
     # become, never less, so every character of the first MAX_SCAN_CHARS is read.
     folded = _TAG.sub(" ", folded)[: _GROWTH * MAX_SCAN_CHARS]
     folded = _PLUS_NUMBER.sub(" up ", _WILL.sub(r"\1 will", folded).replace("'", ""))
-    folded = _WORD_HYPHEN.sub(" ", folded)
+    folded = _WORD_HYPHEN.sub(" ", _PER_CENT.sub("%", _CLOCK_MARK.sub(r" \1m", folded)))
     folded = _ING_TYPO.sub(r"\1", _REPEATS.sub(r"\1\1", folded))
     respelled = spellings()
     words = (respelled.get(word, word) for word in _TOKEN.findall(folded))

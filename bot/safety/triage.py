@@ -105,20 +105,27 @@ def triage(text: str | None) -> Triage:
     found = assess(clean, lex)
     if found.emergency:
         return Triage(Route.EMERGENCY, reason=found.emergency[0])
-    # The net raises what the rules saw as a sign (a symptom or reading, or a sign only named), and,
-    # at a stricter threshold, a message about a particular person in which they saw none ("my
-    # brother told me he won't be a burden much longer"): lay words for an emergency outnumber any
-    # list. A message about nobody with no sign in it, a figure of speech, an urgent sign or a story that
-    # is over ("I gained 20 pounds of water two years ago, it all came off after") is never raised.
+    # The net raises what the rules saw as a symptom or reading, and a message about a particular
+    # person in which they saw no sign at all ("my brother told me he won't be a burden much longer"):
+    # lay words for an emergency outnumber any list. A sign the rules judged only named (asked about in
+    # general, supposed, over) needs the net to be surer, because it overrules a judgement. A message
+    # about nobody with no sign in it, a figure of speech, an urgent sign or a story that is over ("I
+    # gained 20 pounds of water two years ago, it all came off after") is never raised.
     net = net_verdict(clean)
     # A sign the leaflets call a same-day call (yellow eyes) keeps its urgent tier: the net learnt
     # emergencies, not the urgent tier, and would raise every urgent sign it has seen near one.
-    if (net.emergency and (found.report or found.named) and not found.urgent) or (
-        net.emergency_alone
-        and found.personal
-        and not (found.figurative or found.urgent or found.over)
-        and (found.about_care or found.now)  # "we drove in and the parking was fine" is not about health
-    ):
+    if found.report:
+        raised = net.emergency and not found.urgent
+    elif found.named:
+        raised = net.emergency_over_named and not found.urgent
+    else:
+        raised = (
+            net.emergency
+            and found.personal
+            and not (found.figurative or found.urgent or found.over)
+            and (found.about_care or found.now)  # "we drove in and the parking was fine" is not about health
+        )
+    if raised:
         return Triage(Route.EMERGENCY, reason="net")
     problem = input_problem(raw, clean, folded, has_reading=bool(found.report))
     if problem is not None:

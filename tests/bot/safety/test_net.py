@@ -32,7 +32,12 @@ def test_a_left_out_writer_is_not_in_the_training_data() -> None:
 def test_a_net_is_built_for_the_current_inputs() -> None:
     assert net.net_path().is_file(), "run `python -m bot safety build` (make setup does)"
     loaded = net._loaded()
-    assert loaded is not None and set(loaded["thresholds"]) == {"emergency", "emergency_alone", "decision", "report"}
+    assert loaded is not None and set(loaded["thresholds"]) == {
+        "emergency",
+        "emergency_over_named",
+        "decision",
+        "report",
+    }
     assert all(0.05 <= t <= 0.99 for t in loaded["thresholds"].values())
 
 
@@ -64,11 +69,26 @@ def test_the_net_never_alarms_a_message_with_no_sign_or_an_urgent_one(net_says) 
     assert triage(over).route is not Route.EMERGENCY  # a story that is over
 
 
-def test_the_net_alone_raises_a_message_about_a_person_only_at_its_stricter_threshold(net_says) -> None:
-    said = "my brother told me tonight he has made his peace with everything"
+def test_the_net_overrules_a_sign_the_rules_judged_only_named_only_when_it_is_surer(net_says) -> None:
+    asked = "can the low blood pressure from il2 make people faint? we start in three weeks"
     net_says(NetVerdict(emergency=True))
-    assert triage(said).route is not Route.EMERGENCY  # no sign the rules know: the ordinary threshold is not enough
-    net_says(NetVerdict(emergency=True, emergency_alone=True))
+    assert triage(asked).route is not Route.EMERGENCY
+    net_says(NetVerdict(emergency=True, emergency_over_named=True))
+    assert triage(asked) == Triage(Route.EMERGENCY, reason="net")
+    assert triage("my insurance went down this year").route is Route.NONE  # no sign at all, about nobody
+
+
+def test_the_threshold_for_overruling_the_rules_is_never_looser_than_the_emergency_one() -> None:
+    loaded = net._loaded()
+    assert loaded is not None
+    assert loaded["thresholds"]["emergency_over_named"] >= loaded["thresholds"]["emergency"]
+
+
+def test_the_net_alone_raises_a_message_about_a_person_only_when_it_is_about_health(net_says) -> None:
+    net_says(NetVerdict())
+    said = "my brother told me tonight he has made his peace with everything"
+    assert triage(said).route is not Route.EMERGENCY  # no sign the rules know, and the net is not sure
+    net_says(NetVerdict(emergency=True))
     assert triage(said) == Triage(Route.EMERGENCY, reason="net")
     assert triage("the wait for news about the trial is long").route is Route.NONE  # about nobody
     assert triage("we drove in and the parking was fine").route is Route.NONE  # nothing about health

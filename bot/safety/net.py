@@ -89,8 +89,10 @@ class NetVerdict:
 
 
 def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[str]]:
-    """(texts, labels, writers): every training example; `writers` names the benchmark batch of each
-    benchmark case (b3, s2, ...) and is empty for the other examples (held-out file, NLU examples).
+    """(texts, labels, writers): every training example and who wrote it.
+
+    `writers` names the benchmark batch of each benchmark case (b3, s2, ...) and is empty for the
+    other examples (the old held-out file, the NLU examples).
 
     `leave_out` names writers' batches whose cases are left out, to measure the net on a writer it
     never saw (`python -m evaluation safety-writers`).

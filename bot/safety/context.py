@@ -17,6 +17,10 @@ from bot.safety.text import tokens
 
 _SENTENCE_ENDS = frozenset(".!?;")
 _CLAUSE_ENDS = _SENTENCE_ENDS | {",", "but", "though", "although", "however"}
+_OPTION_WORDS = frozenset({"is", "it", "its", "or", "maybe", "either"})
+"""Words that ask which of the numbers offered is the threshold: "is it 38 or 38.5?"."""
+_OWNERS = frozenset({"mine", "hers", "theirs", "ours"})
+"""Whose a reading is, where no person word says so: "what counts as a fever, mine is 39.1"."""
 NEGATION_REACH = 3
 """A negation word governs a sign up to this many words after it ("no real chest pain")."""
 HYPOTHETICAL_REACH = 10
@@ -135,9 +139,7 @@ class MessageContext:
             return Standing.GENERAL if nobody else Standing.HYPOTHETICAL
         if not number and self._general(at, now):
             return Standing.REPORTED if self._own_case_after(at) else Standing.GENERAL
-        if number and (
-            any(s.end <= at.start for s in self._in_sentence("threshold_question", at)) or self._threshold_options(at)
-        ):
+        if number and (self._asks_threshold_for(at) or self._threshold_options(at)):
             return Standing.GENERAL  # "what temp counts as a fever, 38 or 38.5?" asks for a threshold
         resolved = any(s.start >= at.end for s in self._in_sentence("resolved", at))
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
@@ -160,6 +162,19 @@ class MessageContext:
         """
         return any(s.start >= at.end for s in self._cues["own_case"])
 
+    def _asks_threshold_for(self, at: Span) -> bool:
+        """Whether the number's sentence asks about a threshold before it, and nobody is named in between.
+
+        "is a heart rate over 120 common?" asks about a threshold; "what counts as a fever, mine is 39.1"
+        reports a reading after the question.
+        """
+        asked = [s.start for s in self._in_sentence("threshold_question", at) if s.start < at.start]
+        if not asked:
+            return False
+        between = Span(min(asked), at.end)  # a reading's span runs from its word ("fever") to its number
+        someone = any(_within(s, [between]) for s in self._cues["person_report"])
+        return not someone and not _OWNERS & set(self.words[between.start : between.end])
+
     def _threshold_options(self, at: Span) -> bool:
         """Whether a bare number sentence follows a question about a threshold.
 
@@ -172,8 +187,11 @@ class MessageContext:
             return False
         later = range(max(asked) + 1, sentence + 1)
         words = [w for i, w in enumerate(self.words) if self._sentence[i] in later and w not in _SENTENCE_ENDS]
-        # at most one word (a unit, "or") per number sentence between the question and this number
-        return sum(w.isalpha() for w in words) <= len(later)
+        if _OWNERS & set(words) or any(self._sentence[s.start] in later for s in self._cues["person_report"]):
+            return False  # "mine is 38.9" answers the question with a reading
+        # at most one word (a unit, "or") per number sentence between the question and this number,
+        # besides the words that ask which option it is ("is it 38 or 38.5?")
+        return sum(w.isalpha() and w not in _OPTION_WORDS for w in words) <= len(later)
 
     def _still_now(self, spans: list[Span]) -> list[Span]:
         """The "now" spans that are not part of "all fine now" and the like."""

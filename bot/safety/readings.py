@@ -108,13 +108,16 @@ _FLUID_OUT = re.compile(
 )
 """"in 1.8 l, out 60 ml": a fluid chart's output is urine, though no word says so."""
 _CLOCK = r"(half |quarter past |quarter to )?(\d{1,2})(?: (\d\d))? ?(am|pm|this morning|in the morning|in morning|at night|tonight|this evening|in the evening|in evening|this afternoon|in the afternoon|in afternoon|o clock)"
+_CLOCK_24 = r"([01]\d|2[0-3]) ?([0-5]\d)(?: ?h| ?hrs| hours)?\b"
+"""A 24-hour time ("0600", "19 30" as "19:30" normalises), tried after the 12-hour form."""
+_ANY_CLOCK = f"(?:{_CLOCK}|{_CLOCK_24})"
 _CLOCK_LAST = re.compile(
     r"\blast (?:[a-z]+ ){0,3}?(?:peed|pee|wee|weed|went|urinated|passed water|passed urine|urine|toilet|pees|wees|void|voided) "
     + r"(?:[a-z,]+ ){0,5}?"  # lazy: "at half 7" keeps its "half"
     + r"(?:at |was at |was )?"
-    + _CLOCK
+    + _ANY_CLOCK
 )
-_CLOCK_NOW = re.compile(r"\b(?:its|it is|now|nearly|almost) (?:[a-z]+ ){0,3}?" + _CLOCK)
+_CLOCK_NOW = re.compile(r"\b(?:its|it is|now|nearly|almost) (?:[a-z]+ ){0,3}?" + _ANY_CLOCK)
 
 LB_PER_KG = 2.2046
 LB_PER_STONE = 14
@@ -233,6 +236,8 @@ def _weight(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
 
 def _hours_between(last: re.Match[str], now: re.Match[str]) -> float:
     def clock(m: re.Match[str]) -> float:
+        if m.group(5) is not None:  # a 24-hour time
+            return int(m.group(5)) + int(m.group(6)) / 60
         part, hour, minutes, marker = m.group(1) or "", int(m.group(2)), int(m.group(3) or 0), m.group(4)
         afternoon = marker in ("pm", "at night", "tonight", "this evening", "in the evening", "in evening") or (
             "afternoon" in marker

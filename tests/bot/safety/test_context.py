@@ -162,6 +162,13 @@ def test_something_read_about_is_named_not_reported() -> None:
 def test_a_number_in_a_question_about_thresholds_is_no_reading() -> None:
     assert triage("for our support group: what temp counts as a fever after IL-2, 38 or 38.5?").route is Route.EDUCATION
     assert triage("my temp is 38.5 what counts as a fever").route is Route.EMERGENCY
+    # "is it 38 or 38.5?" offers the options asked about; "mine is 39.1" after the question is a reading
+    assert triage("what temperature counts as a fever after IL-2? is it 38 or 38.5?").route is Route.EDUCATION
+    assert triage("what counts as a fever, mine is 39.1").route is Route.EMERGENCY
+    # "is a heart rate over 120 ..." asks about a threshold; "is showing a pulse of 36" reads a device
+    assert triage("is a heart rate over 120 common during the drip?").route is Route.EDUCATION
+    assert triage("the oximeter is showing a pulse of 36 for my mum").route is Route.EMERGENCY
+    assert triage("his heart rate is over 130, is that common").route is Route.EMERGENCY
 
 
 def test_a_decision_that_names_the_person_is_personal_even_in_a_general_frame() -> None:

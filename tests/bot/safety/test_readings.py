@@ -94,6 +94,9 @@ def test_numbers_that_are_not_readings(text: str) -> None:
         ("last peed at 11pm and its 7am now", 8.0),
         ("last went to the toilet at 12pm and its now 1pm", 1.0),
         ("last peed at quarter to 8 this morning, its 8 this evening", 12.2),
+        ("last pee was at 0600 and its now 1930", 13.5),  # 24-hour times
+        ("last peed 22:15, its 06:45 now", 8.5),
+        ("last peed at 0600 and its 7pm now", 13.0),
     ],
 )
 def test_hours_without_urine_from_clock_times(text: str, hours: float) -> None:

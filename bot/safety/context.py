@@ -171,9 +171,11 @@ class MessageContext:
         asked = [s.start for s in self._in_sentence("threshold_question", at) if s.start < at.start]
         if not asked:
             return False
-        between = Span(min(asked), at.end)  # a reading's span runs from its word ("fever") to its number
-        someone = any(_within(s, [between]) for s in self._cues["person_report"])
-        return not someone and not _OWNERS & set(self.words[between.start : between.end])
+        return not self._names_whose(Span(min(asked), at.end))  # a reading's span runs from its word to its number
+
+    def _names_whose(self, at: Span) -> bool:
+        """Whether the span names whose a reading is: a person ("my dad", "his") or an owner ("mine")."""
+        return self.names_person(at) or bool(_OWNERS & set(self.words[at.start : at.end]))
 
     def _threshold_options(self, at: Span) -> bool:
         """Whether a bare number sentence follows a question about a threshold.
@@ -186,9 +188,10 @@ class MessageContext:
         if not asked:
             return False
         later = range(max(asked) + 1, sentence + 1)
-        words = [w for i, w in enumerate(self.words) if self._sentence[i] in later and w not in _SENTENCE_ENDS]
-        if _OWNERS & set(words) or any(self._sentence[s.start] in later for s in self._cues["person_report"]):
+        positions = [i for i in range(len(self.words)) if self._sentence[i] in later]
+        if self._names_whose(Span(positions[0], positions[-1] + 1)):
             return False  # "mine is 38.9" answers the question with a reading
+        words = [self.words[i] for i in positions if self.words[i] not in _SENTENCE_ENDS]
         # at most one word (a unit, "or") per number sentence between the question and this number,
         # besides the words that ask which option it is ("is it 38 or 38.5?")
         return sum(w.isalpha() and w not in _OPTION_WORDS for w in words) <= len(later)

@@ -229,6 +229,7 @@ _ORDINALS = (
     "eleventh",
     "twelfth",
     "thirteenth",
+    "fourteenth",
 )
 
 
@@ -257,6 +258,7 @@ SEALED_V9 = _later_set(9, "a*.yml")
 SEALED_V10 = _later_set(10, "c*.yml")
 SEALED_V11 = _later_set(11, "e*.yml")
 SEALED_V12 = _later_set(12, "g*.yml")
+SEALED_V13 = _later_set(13, "h*.yml")
 LATER_SEALED_SETS = (
     SEALED_V2,
     SEALED_V3,
@@ -269,8 +271,9 @@ LATER_SEALED_SETS = (
     SEALED_V10,
     SEALED_V11,
     SEALED_V12,
+    SEALED_V13,
 )
-CURRENT_SEALED = SEALED_V12
+CURRENT_SEALED = SEALED_V13
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""

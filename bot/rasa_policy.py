@@ -112,9 +112,13 @@ class TriagePolicy(Policy):
         text = tracker.latest_message.text if tracker.latest_message else None
         if text is None:  # no user message yet (e.g. session start): nothing to triage
             return self._prediction(self._default_predictions(domain))
-        route = self._triage(text).route
+        verdict = self._triage(text)
+        route = verdict.route
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if route is Route.NONE and intent == "emergency":
+            route = verdict.model_alarm  # the model's emergency alone: the net must back it
         action = ROUTE_ACTIONS.get(route)
-        if route is Route.EDUCATION and (tracker.latest_message.intent or {}).get("name") in MODEL_ALARMS:
+        if route is Route.EDUCATION and intent in MODEL_ALARMS:
             action = EDUCATION_ACTION  # the rules read the signs as only named: education, not an alarm
         if action is None:
             return self._prediction(self._default_predictions(domain))

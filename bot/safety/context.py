@@ -141,6 +141,8 @@ class MessageContext:
             return Standing.REPORTED if self._own_case_after(at) else Standing.GENERAL
         if number and (self._asks_threshold_for(at) or self._threshold_options(at)):
             return Standing.GENERAL  # "what temp counts as a fever, 38 or 38.5?" asks for a threshold
+        if number and not now and self._of_people_in_general(at):
+            return Standing.GENERAL  # "why does everyone say u gain like 10 pounds of water on it"
         resolved = any(s.start >= at.end for s in self._in_sentence("resolved", at))
         if (self.has("past", at) or resolved) and not now:  # "all fine now" is no "now"
             return Standing.PAST
@@ -172,6 +174,11 @@ class MessageContext:
         if not asked:
             return False
         return not self._names_whose(Span(min(asked), at.end))  # a reading's span runs from its word to its number
+
+    def _of_people_in_general(self, at: Span) -> bool:
+        """Whether the number's sentence tells it of people in general before it, and names nobody."""
+        told = any(s.start < at.start for s in self._in_sentence("people_in_general", at))
+        return told and not self._names_someone(at)
 
     def _names_whose(self, at: Span) -> bool:
         """Whether the span names whose a reading is: a person ("my dad", "his") or an owner ("mine")."""

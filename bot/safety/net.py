@@ -73,6 +73,12 @@ net overrules their judgement only when it is surer than about all but one in a 
 questions. On the nine sets left out in turn, the looser threshold raised 5 general questions this
 way ("can the low blood pressure from IL-2 make people faint? we start in three weeks")."""
 GENERAL_REFERRAL_BUDGET = 0.03
+MODEL_ALARM_MISS_BUDGET = 0.002
+"""The dialogue model's emergency intent alone (the rules and the net saw no emergency) stands only
+where the net gives the message at least the score that all but this share of dev emergencies reach
+(cross-validated, whole writers held out). The intent model learnt from a few hundred examples and
+calls "my sister is having a fit about me going in" an emergency; the net learnt from thousands of
+patients' messages, harmless alarm words among them, and scores it low."""
 SEED = 2026
 
 _LEGACY_LABELS = {"emergency": "emergency", "redirect": "decision", "no_alarm": "general"}
@@ -88,6 +94,8 @@ class NetVerdict:
     """Sure enough to raise a sign the rules judged only named."""
     decision: bool = False
     report: bool = False
+    backs_model_alarm: bool = True
+    """Whether the message scores high enough for the dialogue model's emergency alone to stand."""
 
 
 def training_data(leave_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str], list[str]]:
@@ -167,6 +175,14 @@ def _choose_threshold(scores: list[float], negative: list[bool], budget: float) 
     return min(0.99, max(0.05, floor + 1e-6))
 
 
+def _recall_floor(scores: list[float], positive: list[bool], budget: float) -> float:
+    """The highest threshold that at most `budget` of the `positive` scores fall below."""
+    positives = sorted(s for s, p in zip(scores, positive, strict=True) if p)
+    if not positives:
+        return 0.0
+    return positives[min(int(budget * len(positives)), len(positives) - 1)]
+
+
 def build(path: Path | None = None, leave_out: frozenset[str] = frozenset()) -> Path:
     """Train the net, choose its thresholds by cross-validation on the dev part, and save it."""
     import joblib
@@ -197,6 +213,9 @@ def build(path: Path | None = None, leave_out: frozenset[str] = frozenset()) -> 
         "emergency_over_named": _choose_threshold(list(dev_scores[:, 0]), general, NAMED_FALSE_ALARM_BUDGET),
         "decision": _choose_threshold(list(dev_scores[:, 1]), general, GENERAL_REFERRAL_BUDGET),
         "report": _choose_threshold(list(dev_scores[:, 2]), general, GENERAL_REFERRAL_BUDGET),
+        "model_alarm": _recall_floor(
+            list(dev_scores[:, 0]), [label == "emergency" for label in dev_labels], MODEL_ALARM_MISS_BUDGET
+        ),
     }
     model = _pipeline().fit(prepared, label_array)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -324,4 +343,6 @@ def net_verdict(clean: str) -> NetVerdict:
         emergency_over_named=scores["emergency"] >= thresholds["emergency_over_named"],
         decision=scores["decision"] >= thresholds["decision"],
         report=scores["report"] >= thresholds["report"],
+        # A net packed before this floor existed backs every alarm, as the policy did then.
+        backs_model_alarm=scores["emergency"] >= thresholds.get("model_alarm", 0.0),
     )

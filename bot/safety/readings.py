@@ -20,6 +20,12 @@ _BP = re.compile(r"(?<![\d.,])(\d{2,3}) (?:/|over) (\d{2,3})(?![\d.,/])")
 _BP_SYSTOLIC = re.compile(
     r"\b(?:systolic|sys|top number|bp|blood pressure|pressure) (?:[a-z]+ ){0,3}(\d{2,3})(?![\d.,/])"
 )
+_BP_CM = re.compile(
+    r"\b(?:(?:tension|tensao|pression|pressao|ta) (?:[a-z]+ ){0,3}?|(?:pressure|bp) (?:is |was |of |at |about |around )?)"
+    r"(\d{1,2}(?:[.,]\d)?) (?:/|over|by|por|x) (\d{1,2}(?:[.,]\d)?)(?![\d.,/])"
+)
+"""Centimetres of mercury, as much of Europe and Latin America says it ("tension 12/8" is 120/80);
+only right after a pressure word, so a date ("bp check on 8/5") is never a reading."""
 _BP_DIASTOLIC = re.compile(r"\b(?:diastolic|dia|bottom number) (?:[a-z]+ ){0,3}(\d{2,3})(?![\d.,/])")
 _TEMP_WORD = re.compile(
     r"\b(?:temp|temps|temperature|tempature|temprature|fever|feaver|thermometer|temp is|running) "
@@ -94,14 +100,14 @@ _WEIGHED_PAIR = re.compile(
 _LONG_AGO = re.compile(r"\b(?:month|months|year|years)\b")
 _URINE_WORD_LIST = (
     "pee peed peeing wee weed weeing urine urin piss urinated urinating urinate toilet bathroom loo water jug urinal "
-    "bag bottle output void voided voiding catheter foley"
+    "bag bottle output uop void voided voiding catheter foley"
 ).split()
 _URINE_WORDS = "(?:" + "|".join(_URINE_WORD_LIST) + ")"
 _URINE_HOURS = re.compile(
     r"\b" + _URINE_WORDS + r" " + (_FILL % 6) + r"(\d{1,2}) ?(?:hours|hrs|hr|h)\b"
     r"|\b(\d{1,2}) ?(?:hours|hrs|hr|h) " + (_FILL % 5) + _URINE_WORDS + r"\b"
 )
-_URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|millilitres|milliliters|cc)\b")
+_URINE_ML = re.compile(r"(?<![\d.,])(\d{1,4}) ?(?:ml|mls|mil|mils|millilitres|milliliters|millilitre|milliliter|cc)\b")
 _URINE_CONTEXT = re.compile(r"\b" + _URINE_WORDS + r"\b")
 _FLUID_OUT = re.compile(
     r"\bin [\d.,]+ ?(?:l|ml|mls|litres|litre|liters|liter)\b ,? (?:[a-z]+ ){0,2}?out (\d{1,4}) ?(?:ml|mls|cc)\b"
@@ -151,6 +157,16 @@ def _blood_pressure(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
     found = False
     for match in _BP.finditer(clean):
         systolic, diastolic = int(match.group(1)), int(match.group(2))
+        if 50 <= systolic <= 280 and 20 <= diastolic <= 180 and systolic > diastolic:
+            found = True
+            danger = (
+                systolic < limits["systolic_below"]
+                or systolic >= limits["systolic_at_least"]
+                or diastolic >= limits["diastolic_at_least"]
+            )
+            yield Reading("blood_pressure", systolic, danger, *match.span())
+    for match in _BP_CM.finditer(clean):
+        systolic, diastolic = (round(float(g.replace(",", ".")) * 10) for g in match.groups())
         if 50 <= systolic <= 280 and 20 <= diastolic <= 180 and systolic > diastolic:
             found = True
             danger = (
@@ -270,7 +286,9 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
 
 
 _NEEDS = {
-    "blood_pressure": frozenset("/ over systolic sys top bp blood pressure diastolic dia bottom".split()),
+    "blood_pressure": frozenset(
+        "/ over systolic sys top bp blood pressure diastolic dia bottom tension tensao pression pressao ta".split()
+    ),
     "pulse": frozenset("pulse heart heartrate hr heartbeat resting watch fitbit bpm beats beat".split()),
     "oxygen": frozenset({w.split("_")[0] for w in _OXYGEN_WORDS} | {"%"}),
     "weight_gain": frozenset(

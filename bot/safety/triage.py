@@ -17,7 +17,8 @@ Safety rules 1 and 2 must not depend on the dialogue model, so this is decided h
    EDUCATION: the answer base answers, even where the dialogue model took the
    message for an emergency or a decision (its intents know no grammar: "what if I can't breathe
    at home after?", "back in 2022 he was seeing things for a night, he's totally fine now");
-8. otherwise NONE: the model answers.
+8. otherwise NONE: the model answers; its emergency intent stands only where the net backs it
+   (`Triage.model_alarm`).
 
 `bot.rasa_policy.TriagePolicy` acts on the route with the highest priority.
 """
@@ -66,6 +67,10 @@ class Triage:
     route: Route
     reason: str = ""
     problem: InputProblem | None = None
+    model_alarm: Route = Route.EMERGENCY
+    """Where the dialogue model's emergency intent leads when the route is NONE: the emergency when
+    the net backs it; otherwise the safe default for a message about a person (SYMPTOM_CHECK), and
+    the answer base for a figure of speech or a message about nobody (EDUCATION)."""
 
 
 _ALLOWED_COMMANDS = re.compile(
@@ -140,11 +145,18 @@ def triage(text: str | None) -> Triage:
         # "he got confused on day 4 but it cleared up once the drip stopped, is that usual?" tells of
         # something over: no report, no decision now.
         return Triage(Route.EDUCATION, reason="over")
+    # The dialogue model may still raise an alarm where the rules saw nothing or only a figure of
+    # speech (an idiom can be misread: "sorry to be a pain, his face is sliding down on one side"),
+    # but its emergency alone stands only when the net backs it.
+    if net.backs_model_alarm:
+        unbacked = Route.EMERGENCY
+    elif found.personal and not found.figurative:
+        unbacked = Route.SYMPTOM_CHECK  # a person's state that nothing judged: the care team, never silence
+    else:
+        unbacked = Route.EDUCATION
     if found.figurative:
-        # "sick and tired of waiting" is a figure of speech: the net's report or decision is no reason
-        # to refer, but the dialogue model may still raise an alarm, because an idiom can be misread
-        # ("sorry to be a pain, he nearly blacked out getting up from bed").
-        return Triage(Route.NONE, reason="figurative")
+        # "sick and tired of waiting" is a figure of speech: the net's report or decision is no reason to refer.
+        return Triage(Route.NONE, reason="figurative", model_alarm=unbacked)
     # The net alone makes a decision of a message about a person or about now ("is ok to take imodium
     # for the diarrhoea? 3 times today") only when it is about health or care at all: "help me name
     # my hamster" is out of scope. Rule matches stay decisions without care words, because on a
@@ -156,7 +168,7 @@ def triage(text: str | None) -> Triage:
         return Triage(Route.SYMPTOM_CHECK, reason="net")
     if found.named:
         return Triage(Route.EDUCATION, reason="named")
-    return Triage(Route.NONE)
+    return Triage(Route.NONE, model_alarm=unbacked)
 
 
 def _asks(clean: str) -> bool:

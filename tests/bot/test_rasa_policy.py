@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_policy import TRIAGE_PRIORITY, TriagePolicy
+from bot.safety.triage import Route, Triage
 from bot.settings import PROJECT_ROOT
 
 
@@ -132,14 +133,31 @@ def test_signs_only_named_leave_every_other_intent_to_the_model(policy, domain) 
     )
 
 
-def test_the_models_emergency_stands_where_the_rules_saw_no_sign(policy, domain) -> None:
-    # Lay words no phrase knows: the rules find nothing named, so the model's alarm is not overruled.
+def test_the_models_emergency_stands_where_the_rules_saw_no_sign_and_the_net_backs_it(policy, domain) -> None:
+    # Lay words no phrase knows: the rules find nothing named, and the net scores it as an emergency.
     tracker = _tracker_with_intent("theres a washing machine going in my chest", "emergency")
-    assert _predicted(policy, domain, tracker) is None
+    assert _predicted(policy, domain, tracker) == "action_emergency"
 
 
-def test_a_figure_of_speech_leaves_the_models_alarm_standing(policy, domain) -> None:
-    # An idiom can be misread ("sorry to be a pain, he nearly blacked out getting up from bed"), so it
-    # never overrules the model's emergency; only signs named in general, hypothetically or as over do.
+def test_a_figure_of_speech_the_net_does_not_back_gets_the_answer_base_not_the_models_alarm(policy, domain) -> None:
     text = "the hospital car park nearly gave me a heart attack, 18 pounds for the day!"
-    assert _predicted(policy, domain, _tracker_with_intent(text, "emergency")) is None
+    assert _predicted(policy, domain, _tracker_with_intent(text, "emergency")) == "action_answer_faq"
+
+
+@pytest.mark.parametrize(
+    ("model_alarm", "action"),
+    [
+        (Route.EMERGENCY, "action_emergency"),
+        (Route.SYMPTOM_CHECK, "action_symptom_check"),
+        (Route.EDUCATION, "action_answer_faq"),
+    ],
+)
+def test_the_models_emergency_alone_goes_where_the_verdict_says(
+    policy, domain, monkeypatch, model_alarm: Route, action: str
+) -> None:
+    import bot.rasa_policy as module
+
+    monkeypatch.setattr(module, "triage", lambda text: Triage(Route.NONE, model_alarm=model_alarm))
+    assert _predicted(policy, domain, _tracker_with_intent("my dad collapsed all the boxes", "emergency")) == action
+    # Only the emergency intent is gated: every other intent is left to the model.
+    assert _predicted(policy, domain, _tracker_with_intent("my dad collapsed all the boxes", "faq")) is None

@@ -37,8 +37,31 @@ def test_a_net_is_built_for_the_current_inputs() -> None:
         "emergency_over_named",
         "decision",
         "report",
+        "model_alarm",
     }
     assert all(0.05 <= t <= 0.99 for t in loaded["thresholds"].values())
+
+
+def test_the_floor_for_the_models_alarm_lets_all_but_the_budgeted_share_of_emergencies_through() -> None:
+    scores = [0.01 * i for i in range(1000)]
+    positive = [i % 2 == 0 for i in range(1000)]  # 500 emergencies, 0.00 to 9.98 in steps of 0.02
+    floor = net._recall_floor(scores, positive, 0.002)
+    below = [s for s, p in zip(scores, positive, strict=True) if p and s < floor]
+    assert len(below) == 1  # 0.2% of 500
+    assert net._recall_floor(scores, [False] * 1000, 0.002) == 0.0  # no emergencies: every alarm stands
+
+
+def test_the_models_emergency_alone_stands_only_where_the_net_backs_it(net_says) -> None:
+    net_says(NetVerdict(backs_model_alarm=True))
+    assert triage("my dad collapsed all the cardboard boxes").model_alarm is Route.EMERGENCY
+    net_says(NetVerdict(backs_model_alarm=False))
+    # About a person, nothing judged: the safe default, the care team with the emergency number.
+    assert triage("my dad collapsed all the cardboard boxes").model_alarm is Route.SYMPTOM_CHECK
+    # About nobody, or a figure of speech: the answer base.
+    assert triage("why is it every 8 hours and not just once a day?").model_alarm is Route.EDUCATION
+    figure = triage("the hospital car park nearly gave me a heart attack, 18 pounds for the day!")
+    assert (figure.route, figure.model_alarm) == (Route.NONE, Route.EDUCATION)
+    assert triage("my chest hurts").route is Route.EMERGENCY  # the rules' emergency needs no backing
 
 
 @pytest.fixture

@@ -59,6 +59,12 @@ def readings(text: str) -> list[tuple[str, bool]]:
         ("wt 82.9 today (Wed), was 79.6 Mon", [("weight_gain", True)]),
         ("gained half a stone since sunday", [("weight_gain", True)]),
         ("the oxygen clip thing on my finger is saying 87", [("oxygen", True)]),
+        # centimetres of mercury, as much of Europe and Latin America writes it
+        ("tension 12/8 today, is normal?", [("blood_pressure", False)]),
+        ("tension 8/5 this morning", [("blood_pressure", True)]),
+        ("her pressure is 18,5 over 11", [("blood_pressure", True)]),
+        ("UOP total 110 ml in the last 24h", [("urine", True)]),
+        ("about 100 mils of wee all day", [("urine", True)]),
     ],
 )
 def test_readings_and_their_thresholds(text: str, expected: list[tuple[str, bool]]) -> None:
@@ -75,6 +81,7 @@ def test_a_weight_change_in_either_order_counts() -> None:
         "i am 74 years old",
         "cycle 2 starts on the 14th",
         "room 12/3",
+        "bp check on 8/5 at the clinic",
         "gained weight over 3 months",
         "i went running for 35 minutes",
         "been running 40 km a week before treatment",

@@ -36,6 +36,7 @@ BENCHMARKS = (
     DEV_BENCHMARK,
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v3.yml",
+    PROJECT_ROOT / "tests" / "eval" / "safety_dev_v4.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v3.yml",

@@ -152,11 +152,19 @@ def _celsius(value: float) -> float | None:
     return None
 
 
+def _pressure_pairs(clean: str) -> Iterator[tuple[int, int, int, int]]:
+    """(systolic, diastolic, start, end) of every "top/bottom" pair, in mmHg (cmHg pairs times ten)."""
+    for match in _BP.finditer(clean):
+        yield int(match.group(1)), int(match.group(2)), *match.span()
+    for match in _BP_CM.finditer(clean):
+        top, bottom = (round(float(g.replace(",", ".")) * 10) for g in match.groups())
+        yield top, bottom, *match.span()
+
+
 def _blood_pressure(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
     limits = rule["emergency_if"]
     found = False
-    for match in _BP.finditer(clean):
-        systolic, diastolic = int(match.group(1)), int(match.group(2))
+    for systolic, diastolic, start, end in _pressure_pairs(clean):
         if 50 <= systolic <= 280 and 20 <= diastolic <= 180 and systolic > diastolic:
             found = True
             danger = (
@@ -164,17 +172,7 @@ def _blood_pressure(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
                 or systolic >= limits["systolic_at_least"]
                 or diastolic >= limits["diastolic_at_least"]
             )
-            yield Reading("blood_pressure", systolic, danger, *match.span())
-    for match in _BP_CM.finditer(clean):
-        systolic, diastolic = (round(float(g.replace(",", ".")) * 10) for g in match.groups())
-        if 50 <= systolic <= 280 and 20 <= diastolic <= 180 and systolic > diastolic:
-            found = True
-            danger = (
-                systolic < limits["systolic_below"]
-                or systolic >= limits["systolic_at_least"]
-                or diastolic >= limits["diastolic_at_least"]
-            )
-            yield Reading("blood_pressure", systolic, danger, *match.span())
+            yield Reading("blood_pressure", systolic, danger, start, end)
     if found:
         return
     for match in _BP_SYSTOLIC.finditer(clean):

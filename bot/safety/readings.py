@@ -20,8 +20,12 @@ _BP = re.compile(r"(?<![\d.,])(\d{2,3}) (?:/|over) (\d{2,3})(?![\d.,/])")
 _BP_SYSTOLIC = re.compile(
     r"\b(?:systolic|sys|top number|bp|blood pressure|pressure) (?:[a-z]+ ){0,3}(\d{2,3})(?![\d.,/])"
 )
+_CM_PRESSURE_WORDS = ("tension", "tensao", "pression", "pressao", "ta")
+"""Words for blood pressure in the languages that give it in cmHg ("tension 12/8")."""
 _BP_CM = re.compile(
-    r"\b(?:(?:tension|tensao|pression|pressao|ta) (?:[a-z]+ ){0,3}?|(?:pressure|bp) (?:is |was |of |at |about |around )?)"
+    r"\b(?:(?:"
+    + "|".join(_CM_PRESSURE_WORDS)
+    + r") (?:[a-z]+ ){0,3}?|(?:pressure|bp) (?:is |was |of |at |about |around )?)"
     r"(\d{1,2}(?:[.,]\d)?) (?:/|over|by|por|x) (\d{1,2}(?:[.,]\d)?)(?![\d.,/])"
 )
 """Centimetres of mercury, as much of Europe and Latin America says it ("tension 12/8" is 120/80);
@@ -285,7 +289,7 @@ def _urine(clean: str, rule: dict[str, Any]) -> Iterator[Reading]:
 
 _NEEDS = {
     "blood_pressure": frozenset(
-        "/ over systolic sys top bp blood pressure diastolic dia bottom tension tensao pression pressao ta".split()
+        [*"/ over systolic sys top bp blood pressure diastolic dia bottom".split(), *_CM_PRESSURE_WORDS]
     ),
     "pulse": frozenset("pulse heart heartrate hr heartbeat resting watch fitbit bpm beats beat".split()),
     "oxygen": frozenset({w.split("_")[0] for w in _OXYGEN_WORDS} | {"%"}),

@@ -230,6 +230,7 @@ _ORDINALS = (
     "twelfth",
     "thirteenth",
     "fourteenth",
+    "fifteenth",
 )
 
 
@@ -259,6 +260,7 @@ SEALED_V10 = _later_set(10, "c*.yml")
 SEALED_V11 = _later_set(11, "e*.yml")
 SEALED_V12 = _later_set(12, "g*.yml")
 SEALED_V13 = _later_set(13, "h*.yml")
+SEALED_V14 = _later_set(14, "k*.yml")
 LATER_SEALED_SETS = (
     SEALED_V2,
     SEALED_V3,
@@ -272,8 +274,9 @@ LATER_SEALED_SETS = (
     SEALED_V11,
     SEALED_V12,
     SEALED_V13,
+    SEALED_V14,
 )
-CURRENT_SEALED = SEALED_V13
+CURRENT_SEALED = SEALED_V14
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""

@@ -231,6 +231,7 @@ _ORDINALS = (
     "thirteenth",
     "fourteenth",
     "fifteenth",
+    "sixteenth",
 )
 
 
@@ -261,6 +262,7 @@ SEALED_V11 = _later_set(11, "e*.yml")
 SEALED_V12 = _later_set(12, "g*.yml")
 SEALED_V13 = _later_set(13, "h*.yml")
 SEALED_V14 = _later_set(14, "k*.yml")
+SEALED_V15 = _later_set(15, "m*.yml")
 LATER_SEALED_SETS = (
     SEALED_V2,
     SEALED_V3,
@@ -275,8 +277,9 @@ LATER_SEALED_SETS = (
     SEALED_V12,
     SEALED_V13,
     SEALED_V14,
+    SEALED_V15,
 )
-CURRENT_SEALED = SEALED_V14
+CURRENT_SEALED = SEALED_V15
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""

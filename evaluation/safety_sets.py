@@ -319,8 +319,20 @@ EXTRA_DEV_V4 = _extra_dev(
     "current, heavy on alarming words used harmlessly and on numbers, never sealed.",
 )
 """Fresh messages to find what the rules miss before the thirteenth set is scored a second time."""
-EXTRA_DEV_SETS = (EXTRA_DEV, EXTRA_DEV_V3, EXTRA_DEV_V4)
-CURRENT_WHEN_WRITTEN = {EXTRA_DEV.part: SEALED_V8, EXTRA_DEV_V3.part: SEALED_V11, EXTRA_DEV_V4.part: SEALED_V13}
+EXTRA_DEV_V5 = _extra_dev(
+    5,
+    "n[0-9]*.yml",
+    "Safety benchmark, fifth dev part: new writers' batches written while the fifteenth sealed set was "
+    "current, heavy on emergencies told beside animals, vehicles and machines and on suppositions, never sealed.",
+)
+"""Fresh messages to test what the fourteenth set's misses taught before the fifteenth is scored again."""
+EXTRA_DEV_SETS = (EXTRA_DEV, EXTRA_DEV_V3, EXTRA_DEV_V4, EXTRA_DEV_V5)
+CURRENT_WHEN_WRITTEN = {
+    EXTRA_DEV.part: SEALED_V8,
+    EXTRA_DEV_V3.part: SEALED_V11,
+    EXTRA_DEV_V4.part: SEALED_V13,
+    EXTRA_DEV_V5.part: SEALED_V15,
+}
 """The sealed set that was current while each extra dev set was written: the extra set leaves out
 near-duplicates of it and of every set before it, and every later sealed set leaves out the extra set's."""
 PART_FILES = {

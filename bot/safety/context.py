@@ -68,6 +68,9 @@ class MessageContext:
         for word in self.words[:-1]:
             self._starts.append(self._starts[-1] + len(word) + 1)
         self._cues = {name: [self.span(a, b) for a, b in m.spans(clean, lex.index)] for name, m in lex.cues.items()}
+        # "say i started ..." supposes only at the start of a sentence; "she rang to say he's burning up" reports.
+        opening = [s for s in self._cues.pop("supposition_start", []) if self._opens_sentence(s.start)]
+        self._cues["hypothetical"] = sorted(self._cues["hypothetical"] + opening, key=lambda s: s.start)
 
     def _segment(self, ends: frozenset[str] | set[str]) -> list[int]:
         ids, current = [], 0
@@ -76,6 +79,10 @@ class MessageContext:
                 current += 1
             ids.append(current)
         return ids
+
+    def _opens_sentence(self, position: int) -> bool:
+        """Whether the token at `position` is the first word of its sentence."""
+        return position == 0 or self.words[position - 1] in _SENTENCE_ENDS
 
     def span(self, start_char: int, end_char: int) -> Span:
         """Token positions of a character span of the normalised text."""

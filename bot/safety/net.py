@@ -37,6 +37,7 @@ BENCHMARKS = (
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v3.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_dev_v4.yml",
+    PROJECT_ROOT / "tests" / "eval" / "safety_dev_v5.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v2.yml",
     PROJECT_ROOT / "tests" / "eval" / "safety_sealed_v3.yml",

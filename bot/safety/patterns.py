@@ -9,7 +9,8 @@ Reviewers read and write phrases, not regular expressions:
   and the g-dropped killin; `faint` fainted; `breathe` breathing; `cry` cries, cried (a phrase need
   not list them);
 - `a|b` either word, `a|b_c` either "a" or "b c"; `[really]` an optional word; `!the|a` not followed by "the" or "a"
-  ("collapsed" but not "collapsed the boxes").
+  ("collapsed" but not "collapsed the boxes");
+- `=say` only the word itself, without its inflections (a supposition "say i ...", not "says he ...").
 
 Every compiled pattern is anchored on word boundaries and has no nested repetition, so matching is
 linear in the length of the message.
@@ -22,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 _GAP = re.compile(r"^~(\d*)$")
-_WORD = re.compile(r"^[a-z0-9]+\*?$")
+_WORD = re.compile(r"^=?[a-z0-9]+\*?$")
 DEFAULT_GAP = 3
 
 
@@ -70,6 +71,8 @@ def inflections(word: str) -> tuple[str, ...]:
 def _word(word: str) -> str:
     if not _WORD.match(word):
         raise PatternError(f"not a plain word: {word!r}")
+    if word.startswith("="):
+        return re.escape(word[1:].rstrip("*"))
     if word.endswith("*"):
         return re.escape(word[:-1]) + "[a-z0-9]*"
     forms = inflections(word)
@@ -137,7 +140,7 @@ def _first_options(phrase: str, classes: Mapping[str, Sequence[str]]) -> list[st
     options: list[str] = []
     for option in first.split("|"):
         options.extend(_class(option[1:], classes) if option.startswith("$") else [option])
-    return [_member_words(o)[0] for o in options if o.strip()]
+    return [_member_words(o)[0].lstrip("=") for o in options if o.strip()]
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,9 @@ def test_fine_for_now_is_not_something_going_on() -> None:
 def test_something_that_gave_you_a_heart_attack_nearly_is_a_figure_of_speech() -> None:
     assert triage("the hospital car park nearly gave me a heart attack, 18 pounds for the day!").route is Route.NONE
     assert triage("i nearly had a heart attack this morning").route is Route.EMERGENCY
-    assert triage("the bill gave me a heart attack").route is Route.EMERGENCY
+    # A bill, a team or a form "gives" the writer only a fright; the treatment giving someone one is no figure.
+    assert triage("the bill gave me a heart attack").route is Route.NONE
+    assert triage("i think the drip gave him a heart attack").route is Route.EMERGENCY
 
 
 def test_a_figure_of_speech_about_a_symptom_word_gets_no_referral_from_the_net() -> None:
@@ -240,3 +242,55 @@ def test_a_late_relative_is_a_story_that_is_over() -> None:
     # The rules read it as over; the net may still raise a named sign (it errs towards an alarm).
     text = "My late wife had IL-2 and came up in a terrible itchy rash all over her back."
     assert standing_of(text, "allergic") is Standing.PAST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the lorry conked out on the A1 so we'll be late for his admission, who do I ring?",
+        "our goat fainted at the county show, typical! what time is visiting on the ward?",
+        "the old garage roof finally collapsed in the wind, anyway where do I park for oncology",
+        "the dog had a seizure last week but the vet says she's fine now, can pets visit the ward?",
+        "the bank charges are giving me a heart attack, is there any financial help for patients?",
+        "this red tape is suffocating, who helps with the disability benefit forms?",
+        "Were a patient to develop chest pain at home, what should they do?",
+        "mum had a nosebleed on the ward that stopped quickly, is that a known thing with IL-2?",
+    ],
+)
+def test_things_animals_frights_and_conditions_raise_no_alarm(text: str) -> None:
+    assert triage(text).route is not Route.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i think she'd collapsed in the bathroom, she's on the floor",  # "she'd" normalises to "shed"
+        "we were on the bus and he collapsed",
+        "he got off the bus collapsed on the pavement and isnt answering me",  # a vehicle dies, it never collapses
+        "my lips were starting to go blue and I can't get my breath",  # "were ... to go" is no condition here
+        "nose has been bleeding an hour and nothing stops it",
+        "the cat knocked over the lamp and my wife collapsed trying to catch it",
+        "the kids are giving me a headache and my chest feels crushed, pain going into my arm",
+    ],
+)
+def test_a_person_beside_a_thing_an_animal_or_a_fright_keeps_the_emergency(text: str) -> None:
+    assert triage(text).route is Route.EMERGENCY
+
+
+def test_no_word_of_a_figure_of_speech_is_a_contraction_as_normalised() -> None:
+    # "she'd collapsed" normalises to "shed collapsed": a garden "shed" in the things that collapse
+    # would have made it a figure of speech.
+    pronouns = ("i", "you", "he", "she", "it", "we", "they", "who", "that", "there")
+    contractions = {normalise(f"{p}'{end}") for p in pronouns for end in ("d", "ll", "s", "re", "ve", "m")}
+    classes = lexicon().classes
+    for name in ("thing", "vehicle", "animal", "idiom_trigger", "admin_thing"):
+        assert not contractions & set(classes[name]), name
+
+
+def test_say_supposes_only_where_it_opens_a_sentence() -> None:
+    assert triage("say my husband started vomiting blood in the night, do we ring 999 or the ward?").route in (
+        Route.EDUCATION,
+        Route.NONE,
+    )
+    assert triage("my sister just rang to say he's vomiting blood").route is Route.EMERGENCY
+    assert triage("hes hardly peed all day. says he feels faint when he stands up").route is Route.EMERGENCY

@@ -36,6 +36,9 @@ def matches(phrase: str, text: str) -> bool:
         ("collapsed !the|a", "dad collapsed the boxes", False),
         ("collapsed !the|a", "dad collapsed then", True),
         ("pain", "painting", False),
+        ("=say ~1 he", "say he collapses", True),
+        ("=say ~1 he", "says he gets dizzy", False),  # "=" keeps the word as written
+        ("=say|=lets_=say ~1 he", "lets say he collapses", True),
     ],
 )
 def test_phrases(phrase: str, text: str, expected: bool) -> None:

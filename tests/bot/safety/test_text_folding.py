@@ -91,9 +91,9 @@ def test_a_laughing_face_is_read_as_laughter() -> None:
 
 
 def test_a_laugh_just_before_a_sign_about_money_is_a_figure_of_speech_but_elsewhere_it_is_not() -> None:
-    assert triage("the bill gave me a heart attack").route is Route.EMERGENCY
-    assert triage(f"the bill {LAUGHING} gave me a heart attack").route is Route.NONE
-    assert triage(f"the bill {FIRE} gave me a heart attack").route is Route.EMERGENCY
+    assert triage("the bill came and i had a heart attack").route is Route.EMERGENCY
+    assert triage(f"the bill came {LAUGHING} i had a heart attack").route is Route.NONE
+    assert triage(f"the bill came {FIRE} i had a heart attack").route is Route.EMERGENCY
     assert triage(f"my chest hurts {LAUGHING}").route is Route.EMERGENCY
 
 

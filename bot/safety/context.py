@@ -70,7 +70,7 @@ class MessageContext:
         self._cues = {name: [self.span(a, b) for a, b in m.spans(clean, lex.index)] for name, m in lex.cues.items()}
         # "say i started ..." supposes only at the start of a sentence; "she rang to say he's burning up" reports.
         opening = [s for s in self._cues.pop("supposition_start", []) if self._opens_sentence(s.start)]
-        self._cues["hypothetical"] = sorted(self._cues["hypothetical"] + opening, key=lambda s: s.start)
+        self._cues["hypothetical"] += opening  # its only reader takes the nearest frame, so order does not matter
 
     def _segment(self, ends: frozenset[str] | set[str]) -> list[int]:
         ids, current = [], 0

@@ -263,6 +263,7 @@ SEALED_V12 = _later_set(12, "g*.yml")
 SEALED_V13 = _later_set(13, "h*.yml")
 SEALED_V14 = _later_set(14, "k*.yml")
 SEALED_V15 = _later_set(15, "m*.yml")
+SEALED_V16 = _later_set(16, "p*.yml")
 LATER_SEALED_SETS = (
     SEALED_V2,
     SEALED_V3,
@@ -278,8 +279,9 @@ LATER_SEALED_SETS = (
     SEALED_V13,
     SEALED_V14,
     SEALED_V15,
+    SEALED_V16,
 )
-CURRENT_SEALED = SEALED_V15
+CURRENT_SEALED = SEALED_V16
 """The sealed set that is not spent yet: the one `make eval` scores. Every earlier set is dev data."""
 SPENT_SEALED_FILES = (SEALED_FILE, *(s.file for s in LATER_SEALED_SETS if s is not CURRENT_SEALED))
 """Sealed sets scored and so spent: dev data now, which the safety net trains on."""
